@@ -1,0 +1,62 @@
+# Kyodo: the commands people type. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: run test test-sqlite test-postgres lint fmt typecheck messages bench install install-test clean worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## make run: a fresh clone → a working site with Kawagoe demo data on SQLite.
+run: install
+	$(BIN)/python manage.py translations compile
+	$(BIN)/python manage.py migrate --no-input
+	KYODO_MANIFEST_STATIC=1 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo "Kyodo is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	KYODO_MANIFEST_STATIC=1 SECURE_COOKIES=$${SECURE_COOKIES:-0} $(BIN)/gunicorn config.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --timeout 60
+
+## Background tasks (notifications, digests, open-data package): run beside `make run`.
+worker: install
+	$(BIN)/python manage.py db_worker
+
+## make test: lint, types, migrations, then pytest on SQLite and (when reachable) PostgreSQL.
+test: install-test
+	./scripts/test.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install-test
+	$(BIN)/mypy .
+
+messages: install-test
+	$(BIN)/python manage.py translations extract
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var/ .mypy_cache .ruff_cache

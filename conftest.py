@@ -1,0 +1,47 @@
+"""Project-wide pytest fixtures.
+
+Every test database gets the municipality's guideline loaded once, right after migration,
+so tests see the real reference data (principles, districts, fields …). Tests that use
+`transactional_db` or `live_server` get it reloaded by the `guideline` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("KYODO_FAST_HASHER", "1")
+os.environ.setdefault("KYODO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("AXES_ENABLED", "0")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    from kyodo.guideline.loader import load_guideline
+
+    with django_db_blocker.unblock():
+        load_guideline(settings.KYODO_GUIDELINE_FILE)
+
+
+@pytest.fixture
+def guideline(db):  # type: ignore[no-untyped-def]
+    """Make sure the guideline is present (needed after a transactional test flushed it)."""
+    from django.conf import settings
+
+    from kyodo.guideline.loader import load_guideline
+    from kyodo.guideline.models import Municipality
+
+    if not Municipality.objects.exists():
+        load_guideline(settings.KYODO_GUIDELINE_FILE)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

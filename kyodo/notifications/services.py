@@ -1,0 +1,88 @@
+"""notify(), follow(), unfollow(): the only writers of notifications and follows.
+
+E-mail is sent by a background task after the transaction commits (never inside it).
+How and when a person gets e-mail (immediate, daily, weekly, none) is decided in
+kyodo.notifications.delivery; `always_email=True` is for messages that must always go out
+(e.g. event confirmations)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+
+from kyodo.accounts.models import User
+from kyodo.notifications.models import Follow, Notification
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    always_email: bool = False,
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Create one in-app notification per recipient and schedule e-mail delivery on commit.
+
+    `kind` is "<app>.<event>", e.g. "projects.agreement_signed". Call it inside the
+    service's transaction; nothing is sent if the transaction rolls back."""
+    seen: set[int] = set()
+    rows = []
+    for user in recipients:
+        if user is None or user.pk in seen or (exclude is not None and user.pk == exclude.pk):
+            continue
+        if not user.is_active or user.deleted_at is not None:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(recipient=user, kind=kind, subject=subject[:200], body=body, url=url))
+    created = Notification.objects.bulk_create(rows)
+    if created:
+        ids = [n.pk for n in created if n.pk is not None] or list(
+            Notification.objects.filter(recipient_id__in=seen, kind=kind).order_by("-id").values_list("id", flat=True)[: len(created)]
+        )
+
+        def _deliver() -> None:
+            from kyodo.notifications.tasks import deliver_notifications
+
+            deliver_notifications.enqueue(ids, always_email)
+
+        transaction.on_commit(_deliver)
+    return created
+
+
+def _target(obj: models.Model) -> tuple[ContentType, int]:
+    return ContentType.objects.get_for_model(obj), int(obj.pk)
+
+
+def follow(*, user: User, target: models.Model) -> bool:
+    """Follow `target`; True if newly followed. Safe under concurrency."""
+    ct, pk = _target(target)
+    try:
+        with transaction.atomic():
+            _, created = Follow.objects.get_or_create(user=user, target_type=ct, target_id=pk)
+    except IntegrityError:
+        return False
+    return created
+
+
+def unfollow(*, user: User, target: models.Model) -> bool:
+    ct, pk = _target(target)
+    deleted, _ = Follow.objects.filter(user=user, target_type=ct, target_id=pk).delete()
+    return deleted > 0
+
+
+def is_following(user: Any, target: models.Model) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    ct, pk = _target(target)
+    return Follow.objects.filter(user=user, target_type=ct, target_id=pk).exists()
+
+
+def followers_of(target: models.Model) -> models.QuerySet[User]:
+    ct, pk = _target(target)
+    return User.objects.filter(follows__target_type=ct, follows__target_id=pk, is_active=True)

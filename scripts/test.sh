@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test command behind `make test`: lint, types, migrations check, translations check,
+# then the pytest suite on SQLite and, when one answers, on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export KYODO_FAST_HASHER=1 AXES_ENABLED=0
+export KYODO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+export SQLITE_PATH="${SQLITE_PATH:-$(pwd)/var/test-check.sqlite3}"
+unset DATABASE_URL || true
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "ruff check"; $BIN/ruff check .
+step "ruff format --check"; $BIN/ruff format --check .
+step "mypy"; $BIN/mypy .
+step "makemigrations --check"; $BIN/python manage.py makemigrations --check --dry-run
+step "translations"; $BIN/python manage.py translations compile >/dev/null; $BIN/python manage.py translations check
+
+if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then
+  browsers="Chromium found: browser tests run"
+else
+  browsers="Chromium not installed: browser tests are SKIPPED (apt-get install chromium)"
+fi
+echo "$browsers"
+
+covered=()
+step "pytest on SQLite"
+$BIN/pytest "$@"
+covered+=("SQLite")
+
+pg_url="${KYODO_TEST_POSTGRES_URL:-}"
+if [ -z "$pg_url" ] && $BIN/python - <<'PY' 2>/dev/null
+import socket, sys
+s = socket.socket(); s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", 5432)) == 0 else 1)
+PY
+then
+  pg_url="postgres://postgres@127.0.0.1:5432/postgres"
+fi
+if [ -n "$pg_url" ]; then
+  step "pytest on PostgreSQL ($pg_url)"
+  DATABASE_URL="$pg_url" $BIN/pytest "$@"
+  covered+=("PostgreSQL")
+else
+  echo "PostgreSQL: no server on localhost:5432 and KYODO_TEST_POSTGRES_URL unset: skipped"
+fi
+printf '\nDatabases covered: %s\n%s\n' "${covered[*]}" "$browsers"
