@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kyodo.search",
     "kyodo.api",
     "kyodo.reports",
+    "kyodo.privacy",
 ]
 
 MIDDLEWARE = [

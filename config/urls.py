@@ -23,6 +23,7 @@ urlpatterns = [
     path("search/", include("kyodo.search.urls")),
     path("reports/", include("kyodo.reports.urls")),
     path("api/", include("kyodo.api.urls")),
+    path("privacy/", include("kyodo.privacy.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
