@@ -1,5 +1,6 @@
 """Project-wide pytest fixtures.
 
+The test environment variables are set by tests/pytest_env.py (loaded before settings).
 Every test database gets the municipality's guideline loaded once, right after migration,
 so tests see the real reference data (principles, districts, fields …). Tests that use
 `transactional_db` or `live_server` get it reloaded by the `guideline` fixture.
@@ -7,13 +8,15 @@ so tests see the real reference data (principles, districts, fields …). Tests 
 
 from __future__ import annotations
 
-import os
+import pytest
 
-os.environ.setdefault("KYODO_FAST_HASHER", "1")
-os.environ.setdefault("KYODO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("AXES_ENABLED", "0")
 
-import pytest  # noqa: E402
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():  # type: ignore[no-untyped-def]
+    """Compile the .po catalogs to .mo before any test renders a page (they are not in git)."""
+    from kyodo.core.i18n import compile_all
+
+    compile_all()
 
 
 @pytest.fixture(scope="session")

@@ -136,10 +136,12 @@ else:
             },
         }
     }
-# Parallel developers and CI runs get their own PostgreSQL test database.
-DATABASES["default"]["TEST"] = {
-    "NAME": "test_kyodo" + os.environ.get("KYODO_TEST_DB_SUFFIX", ""),
-}
+# Parallel developers and CI runs get their own PostgreSQL test database (SQLite tests use
+# an in-memory database per process).
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": "test_kyodo" + os.environ.get("KYODO_TEST_DB_SUFFIX", ""),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------

@@ -12,11 +12,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["extract", "compile", "check"])
+        parser.add_argument("apps", nargs="*", help="app labels to extract (default: all; 'config' for config/)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "extract":
-            for path, total, missing in i18n.extract():
+            dirs = [d for d in i18n.app_dirs() if not options["apps"] or d.name in options["apps"]]
+            for path, total, missing in i18n.extract(dirs):
                 self.stdout.write(f"{path}: {total} messages, {missing} untranslated")
         elif action == "compile":
             written = i18n.compile_all()

@@ -1,0 +1,13 @@
+"""Loaded by pytest before Django reads its settings (see `-p tests.pytest_env` in
+pyproject.toml): the test environment, as environment variables like any other."""
+
+import os
+
+for key, value in {
+    "KYODO_FAST_HASHER": "1",
+    "KYODO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    "AXES_ENABLED": "0",
+    "SECURE_COOKIES": "0",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}.items():
+    os.environ.setdefault(key, value)
