@@ -54,6 +54,7 @@ class NavItem:
     url_name: str
     label: Any  # a lazy translation
     order: int
+    perm: str | None = None  # shown only to people who have this permission
 
 
 _nav_items: dict[str, NavItem] = {}

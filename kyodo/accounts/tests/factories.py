@@ -13,7 +13,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.jp")
     display_name = factory.Sequence(lambda n: f"利用者{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.django.Password("correct-horse-battery")
     email_confirmed_at = factory.LazyFunction(timezone.now)
     residency = "lives"
 

@@ -1,0 +1,114 @@
+"""Prints, as JSON, the concrete URLs of the key pages on the benchmark database, and the
+uncached timing of the annual report. Run by bench/run.py with the benchmark environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+targets: list[dict[str, str]] = []
+skipped: list[str] = []
+timings: dict[str, Any] = {}
+
+
+def add(name: str, build: Any) -> None:
+    try:
+        path = build()
+    except (NoReverseMatch, LookupError, AttributeError, TypeError, ValueError) as exc:
+        skipped.append(f"{name}: {exc}")
+        return
+    if path:
+        targets.append({"name": name, "path": path})
+    else:
+        skipped.append(f"{name}: no data")
+
+
+def model(label: str) -> Any:
+    return apps.get_model(label)
+
+
+def deep_directory_page() -> str:
+    """Follow the directory's next-page links 50 pages deep (keyset cursors)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    path = reverse("organizations:directory")
+    for _ in range(50):
+        response = client.get(path)
+        html = response.content.decode()
+        marker = 'rel="next"'
+        idx = html.find(marker)
+        if idx < 0:
+            break
+        start = html.rfind('href="', 0, idx) + 6
+        href = html[start : html.find('"', start)].replace("&amp;", "&")
+        path = reverse("organizations:directory") + href if href.startswith("?") else href
+    return path
+
+
+def busiest_organization() -> str:
+    org = model("organizations.Organization").objects.order_by("-member_count", "id").first()
+    return reverse("organizations:detail", args=[org.pk])
+
+
+def project_with_evaluation() -> str:
+    Project = model("projects.Project")
+    project = Project.objects.filter(status__in=["evaluation", "closed"]).order_by("id").first()
+    return reverse("projects:detail", args=[project.pk])
+
+
+def annual_report_path() -> str:
+    from kyodo.core.formatting import current_fiscal_year
+
+    fy = current_fiscal_year() - 1
+    try:
+        from kyodo.reports import selectors as report_selectors
+
+        cache.clear()
+        t0 = time.perf_counter()
+        report_selectors.annual_report(fy)
+        timings["annual_report_uncached_seconds"] = round(time.perf_counter() - t0, 3)
+    except (ImportError, AttributeError) as exc:
+        skipped.append(f"annual report timing: {exc}")
+    return reverse("reports:annual", args=[fy])
+
+
+def api_list(name: str) -> str:
+    return f"/api/v1/{name}"
+
+
+add("home", lambda: reverse("core:home"))
+add("organizations directory", lambda: reverse("organizations:directory"))
+add("organizations deep page", deep_directory_page)
+add("organization page", busiest_organization)
+add("project list (filtered)", lambda: reverse("projects:list") + "?status=in_progress&field=welfare")
+add("project page", project_with_evaluation)
+add("event list", lambda: reverse("events:list"))
+add("search 防災", lambda: reverse("search:results") + "?q=%E9%98%B2%E7%81%BD")
+add("annual report", annual_report_path)
+for api in ("organizations", "issues", "projects", "events", "calls"):
+    add(f"api {api}", lambda api=api: api_list(api))
+
+registration = None
+try:
+    from bench.registration import prepare_registration
+
+    registration = prepare_registration()
+except (ImportError, LookupError) as exc:
+    skipped.append(f"registration: {exc}")
+
+print(json.dumps({"targets": targets, "skipped": skipped, "timings": timings, "registration": registration}))
