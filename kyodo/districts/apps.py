@@ -6,3 +6,8 @@ class DistrictsConfig(AppConfig):
     name = "kyodo.districts"
     label = "districts"
     verbose_name = _("Districts")
+
+    def ready(self) -> None:
+        from kyodo.core.hooks import NavItem, register_nav_item
+
+        register_nav_item(NavItem("districts:list", _("Districts"), 15))

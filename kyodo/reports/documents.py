@@ -5,47 +5,24 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from kyodo.core.exports import xlsx_bytes
 from kyodo.core.formatting import fiscal_year_label, wareki, yen
+from kyodo.core.pdf import styles, table
 from kyodo.reports.selectors import AnnualReport
 
-FONT = "HeiseiKakuGo-W5"
 BREAKDOWN_TITLES = {
     "department": "担当課別", "form": "協働の形態別", "partner_type": "相手方の種類別",
     "field": "分野別", "district": "地区別", "origin": "提案の区分別",
 }
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _table(rows: list[list[Any]], widths: list[float] | None = None) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 9),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1fe")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b3b3b3")),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-    ]))
-    return table
-
-
 def annual_report_pdf(report: AnnualReport, *, municipality: str, generated_on: Any) -> bytes:
-    font = _font()
-    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6)
-    h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4)
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=14)
+    st = styles()
+    title, h2, body = st["title"], st["h2"], st["body"]
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{municipality} 協働事業実施状況 {fiscal_year_label(report.fiscal_year)}")
@@ -54,7 +31,7 @@ def annual_report_pdf(report: AnnualReport, *, municipality: str, generated_on: 
         Paragraph(f"{municipality} 協働事業実施状況（{fiscal_year_label(fy)}・{fy}年度）", title),
         Paragraph(f"作成日：{wareki(generated_on)}（{generated_on:%Y年%m月%d日}）", body),
         Paragraph("概要", h2),
-        _table([
+        table([
             ["項目", "値"],
             ["協働事業の件数（合計）", f"{report.total:,}"],
             ["　うち協働事業（協定締結以降）", f"{report.projects:,}"],
@@ -68,21 +45,21 @@ def annual_report_pdf(report: AnnualReport, *, municipality: str, generated_on: 
     ]
     for key, breakdown in report.breakdowns.items():
         story += [Paragraph(BREAKDOWN_TITLES[key], h2),
-                  _table([["区分", "件数"], *[[label, f"{n:,}"] for label, n in breakdown.rows]] if breakdown.rows else [["区分", "件数"], ["（なし）", "0"]], [120 * mm, 40 * mm])]
-    story += [Paragraph("協働の流れ（件数）", h2), _table([["段階", "件数"], *[[label, f"{n:,}"] for _c, label, n in report.funnel]], [120 * mm, 40 * mm])]
-    story += [Paragraph("7つの原則の評価（平均点、1〜5）", h2), _table(
+                  table([["区分", "件数"], *[[label, f"{n:,}"] for label, n in breakdown.rows]] if breakdown.rows else [["区分", "件数"], ["（なし）", "0"]], [120 * mm, 40 * mm])]
+    story += [Paragraph("協働の流れ（件数）", h2), table([["段階", "件数"], *[[label, f"{n:,}"] for _c, label, n in report.funnel]], [120 * mm, 40 * mm])]
+    story += [Paragraph("7つの原則の評価（平均点、1〜5）", h2), table(
         [["原則", "団体", "市", "差（団体−市）"], *[[f"{m.principle.circled_number} {m.principle.short_name}", m.groups or "—", m.city or "—",
                                                     m.gap if m.gap is not None else "—"] for m in report.principle_means]],
         [80 * mm, 25 * mm, 25 * mm, 30 * mm])]
     p = report.participation
-    story += [Paragraph("参加", h2), _table([
+    story += [Paragraph("参加", h2), table([
         ["項目", "値"], ["イベント等の件数", f"{p['events']:,}"], ["団体間の交流会", f"{p['exchange_events']:,}"],
         ["参加申込（確定）", f"{p['registrations']:,}"], ["出席", f"{p['attended']:,}"],
         ["満足度の平均（1〜5）", str(p["satisfaction_mean"] or "—")], ["登録団体数（本登録）", f"{p['registered_groups']:,}"],
     ], [100 * mm, 60 * mm])]
     if report.steps:
         story += [Paragraph("協働のステップ「かわごえ」に到達した人数", h2),
-                  _table([["ステップ", "人数"], *[[label, f"{n:,}"] for _c, label, n in report.steps]], [120 * mm, 40 * mm])]
+                  table([["ステップ", "人数"], *[[label, f"{n:,}"] for _c, label, n in report.steps]], [120 * mm, 40 * mm])]
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph("この報告は Kyodo のデータから自動で作成しています。集計の定義は docs/reports.md を参照してください。", body))
     doc.build(story)
