@@ -24,7 +24,7 @@ class Result:
         if not self.latencies_ms:
             return float("nan")
         data = sorted(self.latencies_ms)
-        k = min(len(data) - 1, max(0, int(round(p / 100 * (len(data) - 1)))))
+        k = min(len(data) - 1, max(0, round(p / 100 * (len(data) - 1))))
         return data[k]
 
     @property
@@ -33,9 +33,14 @@ class Result:
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "path": self.path, "requests": self.requests, "errors": self.errors,
-            "statuses": self.statuses, "rps": round(self.rps, 1),
-            "p50_ms": round(self.percentile(50), 2), "p95_ms": round(self.percentile(95), 2),
+            "name": self.name,
+            "path": self.path,
+            "requests": self.requests,
+            "errors": self.errors,
+            "statuses": self.statuses,
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.percentile(50), 2),
+            "p95_ms": round(self.percentile(95), 2),
             "p99_ms": round(self.percentile(99), 2),
         }
 
@@ -45,7 +50,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ")[1])
-    headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+    headers = {
+        k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
+    }
     if "content-length" in headers:
         await reader.readexactly(int(headers["content-length"]))
     elif headers.get("transfer-encoding") == "chunked":
@@ -85,17 +92,29 @@ async def _worker(host: str, port: int, request: bytes, deadline: float, result:
         writer.close()
 
 
-def run(name: str, host: str, port: int, path: str, *, connections: int = 16, seconds: float = 5.0,
-        headers: dict[str, str] | None = None) -> Result:
+def run(
+    name: str,
+    host: str,
+    port: int,
+    path: str,
+    *,
+    connections: int = 16,
+    seconds: float = 5.0,
+    headers: dict[str, str] | None = None,
+) -> Result:
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
-               f"Connection: keep-alive\r\n{extra}\r\n").encode()
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
+        f"Connection: keep-alive\r\n{extra}\r\n"
+    ).encode()
     result = Result(name=name, path=path)
 
     async def main() -> None:
         deadline = time.monotonic() + seconds
         start = time.monotonic()
-        await asyncio.gather(*(_worker(host, port, request, deadline, result) for _ in range(connections)))
+        await asyncio.gather(
+            *(_worker(host, port, request, deadline, result) for _ in range(connections))
+        )
         result.seconds = time.monotonic() - start
 
     asyncio.run(main())

@@ -36,10 +36,17 @@ def free_port() -> int:
 def bench_env(scale: float) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KYODO_TEST")}
     env.update(
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost",
-        KYODO_MANIFEST_STATIC="1", SECURE_COOKIES="0", STATIC_ROOT=str(ROOT / "bench" / "var" / "static"),
-        MEDIA_ROOT=str(ROOT / "bench" / "var" / "media"), AXES_ENABLED="0", LOG_LEVEL="ERROR",
-        KYODO_API_RATE_LIMIT_PER_MINUTE="100000000", DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        KYODO_MANIFEST_STATIC="1",
+        SECURE_COOKIES="0",
+        STATIC_ROOT=str(ROOT / "bench" / "var" / "static"),
+        MEDIA_ROOT=str(ROOT / "bench" / "var" / "media"),
+        AXES_ENABLED="0",
+        LOG_LEVEL="ERROR",
+        KYODO_API_RATE_LIMIT_PER_MINUTE="100000000",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
     if not env.get("DATABASE_URL"):
         env["SQLITE_PATH"] = str(ROOT / "bench" / "var" / f"scale{scale:g}.sqlite3")
@@ -65,10 +72,25 @@ def build_dataset(env: dict[str, str], scale: float, rebuild: bool) -> float | N
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     manage(env, "collectstatic", "--no-input", "-v0")
     proc = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--workers", "2",
-         "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -104,11 +126,16 @@ def main() -> None:
 
     env = bench_env(args.scale)
     db_label = "postgresql" if env.get("DATABASE_URL") else "sqlite"
-    print(f"Kyodo bench: scale {args.scale:g} on {db_label}, {args.connections} connections, {args.seconds:g}s per page")
+    print(
+        f"Kyodo bench: scale {args.scale:g} on {db_label}, {args.connections} connections, {args.seconds:g}s per page"
+    )
     seed_seconds = build_dataset(env, args.scale, args.rebuild)
     print("Discovering targets…")
-    prepared = json.loads(subprocess.run([PY, "bench/targets.py"], cwd=ROOT, env=env, check=True,
-                                         capture_output=True, text=True).stdout)
+    prepared = json.loads(
+        subprocess.run(
+            [PY, "bench/targets.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        ).stdout
+    )
     port = free_port()
     proc = start_gunicorn(env, port)
     results: list[dict] = []
@@ -118,10 +145,14 @@ def main() -> None:
             if args.only and name not in args.only and name != "floor":
                 continue
             loadgen.run(name, "127.0.0.1", port, path, connections=2, seconds=1)  # warm-up
-            r = loadgen.run(name, "127.0.0.1", port, path, connections=args.connections, seconds=args.seconds)
+            r = loadgen.run(
+                name, "127.0.0.1", port, path, connections=args.connections, seconds=args.seconds
+            )
             results.append(r.as_dict())
-            print(f"  {name:<28} {r.rps:8.1f} req/s  p50 {r.percentile(50):7.1f}  p95 {r.percentile(95):7.1f}  "
-                  f"p99 {r.percentile(99):7.1f} ms  errors {r.errors}")
+            print(
+                f"  {name:<28} {r.rps:8.1f} req/s  p50 {r.percentile(50):7.1f}  p95 {r.percentile(95):7.1f}  "
+                f"p99 {r.percentile(99):7.1f} ms  errors {r.errors}"
+            )
         registration = None
         if prepared.get("registration"):
             from bench.registration import run_registration
@@ -136,21 +167,43 @@ def main() -> None:
     print("\n| page | req/s | × floor | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['name']} | {r['rps']:.1f} | {r['rps'] / floor_rps:.2f} | {r['p50_ms']:.1f} | "
-              f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
+        print(
+            f"| {r['name']} | {r['rps']:.1f} | {r['rps'] / floor_rps:.2f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
+        )
     print(f"\nWorker RSS after the run: {', '.join(f'{m:.0f} MB' for m in rss)}")
     for key, value in prepared.get("timings", {}).items():
         print(f"{key}: {value}")
     if registration:
         print(f"Registrations: {registration}")
     if seed_seconds is not None:
-        print(f"seed_demo --scale {args.scale:g}: {seed_seconds:.1f}s (0 when the data already existed)")
-    out = ROOT / "bench" / "results" / f"bench-{db_label}-scale{args.scale:g}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({
-        "database": db_label, "scale": args.scale, "connections": args.connections, "seconds": args.seconds,
-        "pages": results, "worker_rss_mb": rss, "timings": prepared.get("timings", {}),
-        "registration": registration, "seed_seconds": seed_seconds, "skipped": prepared.get("skipped", []),
-    }, ensure_ascii=False, indent=2))
+        print(
+            f"seed_demo --scale {args.scale:g}: {seed_seconds:.1f}s (0 when the data already existed)"
+        )
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"bench-{db_label}-scale{args.scale:g}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    )
+    out.write_text(
+        json.dumps(
+            {
+                "database": db_label,
+                "scale": args.scale,
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "pages": results,
+                "worker_rss_mb": rss,
+                "timings": prepared.get("timings", {}),
+                "registration": registration,
+                "seed_seconds": seed_seconds,
+                "skipped": prepared.get("skipped", []),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     print(f"Results written to {out.relative_to(ROOT)}")
 
 

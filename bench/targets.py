@@ -13,7 +13,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -95,7 +95,10 @@ add("home", lambda: reverse("core:home"))
 add("organizations directory", lambda: reverse("organizations:directory"))
 add("organizations deep page", deep_directory_page)
 add("organization page", busiest_organization)
-add("project list (filtered)", lambda: reverse("projects:list") + "?status=in_progress&field=welfare")
+add(
+    "project list (filtered)",
+    lambda: reverse("projects:list") + "?status=in_progress&field=welfare",
+)
 add("project page", project_with_evaluation)
 add("event list", lambda: reverse("events:list"))
 add("search 防災", lambda: reverse("search:results") + "?q=%E9%98%B2%E7%81%BD")
@@ -111,4 +114,8 @@ try:
 except (ImportError, LookupError) as exc:
     skipped.append(f"registration: {exc}")
 
-print(json.dumps({"targets": targets, "skipped": skipped, "timings": timings, "registration": registration}))
+print(
+    json.dumps(
+        {"targets": targets, "skipped": skipped, "timings": timings, "registration": registration}
+    )
+)

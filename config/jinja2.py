@@ -60,10 +60,12 @@ def query_with(request: Any, **changes: Any) -> str:
 
 
 def linebreaks(value: str) -> Markup:
-    from markupsafe import escape
-
+    """Paragraphs and line breaks for plain text; every piece of the text is escaped."""
     paragraphs = [p for p in str(value or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return Markup("".join(f"<p>{escape(p).replace(chr(10), Markup('<br>'))}</p>" for p in paragraphs))
+    html = Markup("")
+    for paragraph in paragraphs:
+        html += Markup("<p>{}</p>").format(Markup("<br>").join(paragraph.split("\n")))
+    return html
 
 
 def environment(**options: Any) -> Environment:

@@ -122,7 +122,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
@@ -267,11 +267,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks (django-tasks) ---------------------------------------------------------
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "KYODO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
-    }
+    "default": {"BACKEND": os.environ.get("KYODO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 # --- Kyodo ----------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ class DemoContext:
 
     def count(self, base: int, minimum: int = 1) -> int:
         """A volume scaled by --scale."""
-        return max(minimum, int(round(base * self.scale)))
+        return max(minimum, round(base * self.scale))
 
     def rng_for(self, label: str) -> random.Random:
         """A separate deterministic random stream per app/purpose, so adding data in one
@@ -57,15 +57,24 @@ class DemoContext:
                 last = now
                 done = int(width * i / max(total, 1))
                 rate = i / max(now - start, 1e-6)
-                self.out.write(f"\r  {label:<28} [{'#' * done}{'.' * (width - done)}] {i:>9,}/{total:,} {rate:,.0f}/s")
+                self.out.write(
+                    f"\r  {label:<28} [{'#' * done}{'.' * (width - done)}] {i:>9,}/{total:,} {rate:,.0f}/s"
+                )
                 self.out.flush()
         self.out.write("\n")
 
-    def bulk_create(self, model: type[models.Model], objs: list[Any], *, batch_size: int = 2000, label: str | None = None) -> list[Any]:
+    def bulk_create(
+        self,
+        model: type[models.Model],
+        objs: list[Any],
+        *,
+        batch_size: int = 2000,
+        label: str | None = None,
+    ) -> list[Any]:
         created: list[Any] = []
         batches = [objs[i : i + batch_size] for i in range(0, len(objs), batch_size)]
-        for batch in self.progress(batches, len(batches), label or model._meta.verbose_name_plural):
-            created.extend(model.objects.bulk_create(batch, batch_size=batch_size))
+        for batch in self.progress(batches, len(batches), str(label or model._meta.verbose_name_plural)):
+            created.extend(model._default_manager.bulk_create(batch, batch_size=batch_size))
         return created
 
     def days_ago(self, days: int) -> dt.date:

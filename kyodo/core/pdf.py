@@ -24,7 +24,9 @@ def styles() -> dict[str, ParagraphStyle]:
     font = japanese_font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=22, spaceAfter=6),
-        "h2": ParagraphStyle("h2", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4),
+        "h2": ParagraphStyle(
+            "h2", fontName=font, fontSize=12, leading=18, spaceBefore=10, spaceAfter=4
+        ),
         "body": ParagraphStyle("body", fontName=font, fontSize=9, leading=14),
     }
 
@@ -32,10 +34,14 @@ def styles() -> dict[str, ParagraphStyle]:
 def table(rows: list[list[Any]], widths: list[float] | None = None) -> Table:
     """A bordered table whose first row is the header; numbers (columns after the first) right-aligned."""
     t = Table(rows, colWidths=widths, repeatRows=1)
-    t.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), japanese_font(), 9),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1fe")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b3b3b3")),
-        ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), japanese_font(), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8f1fe")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b3b3b3")),
+                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
     return t

@@ -22,7 +22,10 @@ SUBCOMMITTEES = [
 ]
 ROLES = ["会長団体", "副会長団体", "構成団体", "構成団体", "構成団体", "監事団体"]
 AGENDAS = [
-    ("定例会", "1. 各部会からの報告\n2. 地区防災訓練の日程について\n3. 夏祭りの協力体制について\n4. その他"),
+    (
+        "定例会",
+        "1. 各部会からの報告\n2. 地区防災訓練の日程について\n3. 夏祭りの協力体制について\n4. その他",
+    ),
     ("総会", "1. 前年度の活動報告と決算\n2. 今年度の活動計画と予算\n3. 役員の選出"),
     ("臨時会", "1. 通学路の安全対策について（市への要望のとりまとめ）\n2. その他"),
 ]
@@ -38,8 +41,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     for org in groups:
         for d in org.districts.all():
             by_district.setdefault(d.pk, []).append(org)
-    reps = dict(Membership.objects.filter(role=MembershipRole.REPRESENTATIVE, status=MembershipStatus.ACTIVE)
-                .values_list("organization_id", "user_id"))
+    reps = dict(
+        Membership.objects.filter(
+            role=MembershipRole.REPRESENTATIVE, status=MembershipStatus.ACTIVE
+        ).values_list("organization_id", "user_id")
+    )
     for district in District.objects.order_by("order"):
         candidates = by_district.get(district.pk, [])
         jichikai = [o for o in candidates if o.org_type.code == "jichikai"]
@@ -47,22 +53,39 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         members = (jichikai[:4] + rng.sample(others, min(len(others), 5))) or candidates[:6]
         chair_org = members[0] if members else None
         council = Council.objects.create(
-            district=district, name=f"{district.name}地区地域会議", founded_year=rng.choice([2012, 2014, 2016]),
+            district=district,
+            name=f"{district.name}地区地域会議",
+            founded_year=rng.choice([2012, 2014, 2016]),
             description=f"{district.name}地区の自治会、学校、PTA、老人クラブ、民生委員、NPO、企業が集まり、防犯・防災・福祉・環境・教育・子育ての課題にともに取り組んでいます。",
             chair_id=reps.get(chair_org.pk) if chair_org else None,
         )
         totals["councils"] += 1
         for i, org in enumerate(members):
-            CouncilMember.objects.create(council=council, organization=org, role=ROLES[min(i, len(ROLES) - 1)],
-                                         joined_on=dt.date(council.founded_year or 2015, 4, 1))
+            CouncilMember.objects.create(
+                council=council,
+                organization=org,
+                role=ROLES[min(i, len(ROLES) - 1)],
+                joined_on=dt.date(council.founded_year or 2015, 4, 1),
+            )
             totals["members"] += 1
         subs = []
         for name, theme, field_code in SUBCOMMITTEES:
-            subs.append(Subcommittee.objects.create(council=council, name=name, theme=theme, field=fields.get(field_code),
-                                                    lead=rng.choice(members) if members else None))
+            subs.append(
+                Subcommittee.objects.create(
+                    council=council,
+                    name=name,
+                    theme=theme,
+                    field=fields.get(field_code),
+                    lead=rng.choice(members) if members else None,
+                )
+            )
         totals["subcommittees"] += len(subs)
         for sub in subs:
-            ids = list(Issue.objects.filter(district=district, field=sub.field).order_by("id").values_list("id", flat=True)[:40])
+            ids = list(
+                Issue.objects.filter(district=district, field=sub.field)
+                .order_by("id")
+                .values_list("id", flat=True)[:40]
+            )
             if ids:
                 sub.issues.add(*rng.sample(ids, min(len(ids), rng.randint(2, 6))))
         for months_ago in range(24, -2, -2):
@@ -73,17 +96,26 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             record = ""
             decisions = ""
             if past:
-                decisions = rng.choice([
-                    "地区防災訓練を10月第2日曜日に実施することを決定した。",
-                    "防犯灯の点検結果を取りまとめ、市に修繕を要望することとした。",
-                    "夏祭りでのごみ分別ボランティアを各自治会から2名ずつ出すことを確認した。",
-                    "通学路の危険箇所マップを子育て部会で更新することとした。",
-                ])
+                decisions = rng.choice(
+                    [
+                        "地区防災訓練を10月第2日曜日に実施することを決定した。",
+                        "防犯灯の点検結果を取りまとめ、市に修繕を要望することとした。",
+                        "夏祭りでのごみ分別ボランティアを各自治会から2名ずつ出すことを確認した。",
+                        "通学路の危険箇所マップを子育て部会で更新することとした。",
+                    ]
+                )
                 record = f"出席：構成団体{len(members)}団体\n\n{agenda}\n\n【決定事項】\n{decisions}\n\n次回は2か月後に開催する。"
             Meeting.objects.create(
-                council=council, title=f"{council.name} {title_kind}（{held:%Y年%m月}）", held_at=held,
-                place=f"{district.name}市民センター", agenda=agenda, record=record, decisions=decisions,
-                status="published" if past and months_ago > 1 else ("draft_record" if past else "scheduled"),
+                council=council,
+                title=f"{council.name} {title_kind}（{held:%Y年%m月}）",
+                held_at=held,
+                place=f"{district.name}市民センター",
+                agenda=agenda,
+                record=record,
+                decisions=decisions,
+                status="published"
+                if past and months_ago > 1
+                else ("draft_record" if past else "scheduled"),
                 published_at=held + dt.timedelta(days=10) if past and months_ago > 1 else None,
                 published_by_id=council.chair_id if past and months_ago > 1 else None,
                 drafted_by_id=council.chair_id if past else None,

@@ -19,7 +19,11 @@ class Council(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("what the council does"), blank=True)
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chair"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="chaired_councils",
     )
     founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
@@ -36,13 +40,19 @@ class CouncilMember(models.Model):
     """A member organization (自治会, 学校, PTA, 老人クラブ, 民生委員, NPO, 企業 …) and its role."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="council_memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="council_memberships"
+    )
     role = models.CharField(_("role in the council"), max_length=60, blank=True)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["council", "organization"], name="districts_member_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "organization"], name="districts_member_once"
+            )
+        ]
         verbose_name = _("council member")
         verbose_name_plural = _("council members")
 
@@ -56,12 +66,27 @@ class Subcommittee(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="subcommittees")
     name = models.CharField(_("name"), max_length=60)
     theme = models.CharField(_("theme"), max_length=200)
-    field = models.ForeignKey(Field, verbose_name=_("field"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    field = models.ForeignKey(
+        Field,
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     lead = models.ForeignKey(
-        Organization, verbose_name=_("lead organization"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organization,
+        verbose_name=_("lead organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     issues = models.ManyToManyField(
-        "challenges.Issue", verbose_name=_("local issues it owns"), blank=True, related_name="subcommittees"
+        "challenges.Issue",
+        verbose_name=_("local issues it owns"),
+        blank=True,
+        related_name="subcommittees",
     )
 
     class Meta:
@@ -94,16 +119,24 @@ class Meeting(TimeStampedModel):
     agenda = models.TextField(_("agenda"))
     record = models.TextField(_("record of decisions (議事録)"), blank=True)
     decisions = models.TextField(_("decisions in short"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-held_at", "-id"]
         indexes = [models.Index(fields=["council", "-held_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="districts_meeting_status_valid")
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="districts_meeting_status_valid"
+            )
         ]
         verbose_name = _("council meeting")
         verbose_name_plural = _("council meetings")
@@ -120,7 +153,9 @@ class MeetingAttachment(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path)
     original_name = models.CharField(_("file name"), max_length=120)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

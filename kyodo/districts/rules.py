@@ -20,7 +20,11 @@ def _council(obj: Any) -> Any:
 @rules.predicate
 def is_chair(user: Any, obj: Any) -> bool:
     council = _council(obj)
-    return council is not None and getattr(user, "is_authenticated", False) and council.chair_id == user.pk
+    return (
+        council is not None
+        and getattr(user, "is_authenticated", False)
+        and council.chair_id == user.pk
+    )
 
 
 @rules.predicate

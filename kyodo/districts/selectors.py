@@ -23,8 +23,18 @@ def council_for(district: District) -> Council | None:
         Council.objects.filter(district=district)
         .select_related("chair")
         .prefetch_related(
-            Prefetch("members", queryset=CouncilMember.objects.select_related("organization__org_type").order_by("id")),
-            Prefetch("subcommittees", queryset=Subcommittee.objects.select_related("field", "lead").annotate(n_issues=Count("issues"))),
+            Prefetch(
+                "members",
+                queryset=CouncilMember.objects.select_related("organization__org_type").order_by(
+                    "id"
+                ),
+            ),
+            Prefetch(
+                "subcommittees",
+                queryset=Subcommittee.objects.select_related("field", "lead").annotate(
+                    n_issues=Count("issues")
+                ),
+            ),
         )
         .first()
     )
@@ -36,7 +46,11 @@ def issue_themes(district: District) -> dict[str, Any]:
     Issue = apps.get_model("challenges", "Issue")
     ThemeMap = apps.get_model("challenges", "ThemeMap")
     issues = Issue.objects.filter(district=district, hidden_at__isnull=True)
-    tiers = Counter(dict(issues.values_list("tier__name").annotate(n=Count("id")).values_list("tier__name", "n")))
+    tiers = Counter(
+        dict(
+            issues.values_list("tier__name").annotate(n=Count("id")).values_list("tier__name", "n")
+        )
+    )
     theme_map = ThemeMap.objects.filter(district=district).order_by("-built_at", "-id").first()
     groups: list[dict[str, Any]] = []
     if theme_map is not None:
@@ -44,15 +58,30 @@ def issue_themes(district: District) -> dict[str, Any]:
         wanted = {i for t in themes for i in t.representative_ids[:3]}
         by_id = {i.pk: i for i in issues.filter(pk__in=wanted).select_related("tier")}
         for t in themes:
-            groups.append({"label": t.label, "size": t.size,
-                           "issues": [by_id[i] for i in t.representative_ids[:3] if i in by_id]})
+            groups.append(
+                {
+                    "label": t.label,
+                    "size": t.size,
+                    "issues": [by_id[i] for i in t.representative_ids[:3] if i in by_id],
+                }
+            )
     else:
-        counts = issues.values_list("field__name").annotate(n=Count("id")).order_by("-n")[:LIST_LIMIT]
+        counts = (
+            issues.values_list("field__name").annotate(n=Count("id")).order_by("-n")[:LIST_LIMIT]
+        )
         for name, n in counts:
-            sample = list(issues.filter(field__name=name).select_related("tier").order_by("-created_at", "-id")[:3])
+            sample = list(
+                issues.filter(field__name=name)
+                .select_related("tier")
+                .order_by("-created_at", "-id")[:3]
+            )
             groups.append({"label": name, "size": n, "issues": sample})
-    return {"groups": groups, "tiers": sorted(tiers.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
-            "open": issues.filter(status__in=OPEN_ISSUE_STATUSES).count(), "total": issues.count()}
+    return {
+        "groups": groups,
+        "tiers": sorted(tiers.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
+        "open": issues.filter(status__in=OPEN_ISSUE_STATUSES).count(),
+        "total": issues.count(),
+    }
 
 
 def district_page(district: District) -> dict[str, Any]:
@@ -65,7 +94,9 @@ def district_page(district: District) -> dict[str, Any]:
     council = council_for(district)
     meetings = Meeting.objects.filter(council__district=district)
     projects = Project.objects.public().filter(districts=district).order_by("-fiscal_year", "-id")
-    events = Event.objects.filter(district=district, status="published", starts_at__gte=now).order_by("starts_at", "id")
+    events = Event.objects.filter(
+        district=district, status="published", starts_at__gte=now
+    ).order_by("starts_at", "id")
     return {
         "district": district,
         "snapshots": list(district.snapshots.order_by("-as_of")),
@@ -74,14 +105,26 @@ def district_page(district: District) -> dict[str, Any]:
         "projects": list(projects[:LIST_LIMIT]),
         "project_count": projects.count(),
         "events": list(events.select_related("organization")[:LIST_LIMIT]),
-        "facilities": list(Facility.objects.filter(district=district).order_by("name")[:LIST_LIMIT]),
-        "offers": list(OfferNeed.objects.filter(districts=district, status="open").select_related("organization").order_by("-created_at", "-id")[:LIST_LIMIT]),
+        "facilities": list(
+            Facility.objects.filter(district=district).order_by("name")[:LIST_LIMIT]
+        ),
+        "offers": list(
+            OfferNeed.objects.filter(districts=district, status="open")
+            .select_related("organization")
+            .order_by("-created_at", "-id")[:LIST_LIMIT]
+        ),
         "now": {
             "open_registration": list(events.filter(opens_at__lte=now, closes_at__gt=now)[:5]),
             "upcoming_meetings": list(meetings.filter(held_at__gte=now).order_by("held_at")[:3]),
             "evaluations_due": list(projects.filter(status="evaluation")[:5]),
-            "records": list(meetings.filter(status=MeetingStatus.PUBLISHED).order_by("-published_at", "-id")[:3]),
-            "answered": list(Issue.objects.filter(district=district, status="resolved").order_by("-status_changed_at", "-id")[:3]),
+            "records": list(
+                meetings.filter(status=MeetingStatus.PUBLISHED).order_by("-published_at", "-id")[:3]
+            ),
+            "answered": list(
+                Issue.objects.filter(district=district, status="resolved").order_by(
+                    "-status_changed_at", "-id"
+                )[:3]
+            ),
         },
     }
 
@@ -89,12 +132,27 @@ def district_page(district: District) -> dict[str, Any]:
 def district_list() -> list[dict[str, Any]]:
     districts = list(District.objects.order_by("order"))
     latest: dict[int, Any] = {}
-    for snap in apps.get_model("guideline", "DistrictSnapshot").objects.order_by("district_id", "-as_of"):
+    for snap in apps.get_model("guideline", "DistrictSnapshot").objects.order_by(
+        "district_id", "-as_of"
+    ):
         latest.setdefault(snap.district_id, snap)
     Issue = apps.get_model("challenges", "Issue")
-    open_issues = dict(Issue.objects.filter(status__in=OPEN_ISSUE_STATUSES).values_list("district_id").annotate(n=Count("id")).values_list("district_id", "n"))
+    open_issues = dict(
+        Issue.objects.filter(status__in=OPEN_ISSUE_STATUSES)
+        .values_list("district_id")
+        .annotate(n=Count("id"))
+        .values_list("district_id", "n")
+    )
     councils = dict(Council.objects.values_list("district_id", "name"))
-    return [{"district": d, "snapshot": latest.get(d.pk), "open_issues": open_issues.get(d.pk, 0), "council": councils.get(d.pk)} for d in districts]
+    return [
+        {
+            "district": d,
+            "snapshot": latest.get(d.pk),
+            "open_issues": open_issues.get(d.pk, 0),
+            "council": councils.get(d.pk),
+        }
+        for d in districts
+    ]
 
 
 def activity_since(district: District, since: dt.datetime) -> dict[str, list[Any]]:
@@ -102,10 +160,20 @@ def activity_since(district: District, since: dt.datetime) -> dict[str, list[Any
     Event = apps.get_model("events", "Event")
     Project = apps.get_model("projects", "Project")
     return {
-        "新しい地域の課題": list(Issue.objects.filter(district=district, created_at__gte=since)[:20]),
-        "新しいイベント": list(Event.objects.filter(district=district, status="published", created_at__gte=since)[:20]),
-        "新しい協働事業": list(Project.objects.public().filter(districts=district, updated_at__gte=since)[:20]),
-        "公開された議事録": list(Meeting.objects.filter(council__district=district, status=MeetingStatus.PUBLISHED, published_at__gte=since)[:20]),
+        "新しい地域の課題": list(
+            Issue.objects.filter(district=district, created_at__gte=since)[:20]
+        ),
+        "新しいイベント": list(
+            Event.objects.filter(district=district, status="published", created_at__gte=since)[:20]
+        ),
+        "新しい協働事業": list(
+            Project.objects.public().filter(districts=district, updated_at__gte=since)[:20]
+        ),
+        "公開された議事録": list(
+            Meeting.objects.filter(
+                council__district=district, status=MeetingStatus.PUBLISHED, published_at__gte=since
+            )[:20]
+        ),
     }
 
 
@@ -120,23 +188,52 @@ def annual_activity(district: District, fiscal_year: int) -> dict[str, Any]:
     Project = apps.get_model("projects", "Project")
     Event = apps.get_model("events", "Event")
     Issue = apps.get_model("challenges", "Issue")
-    meetings = list(Meeting.objects.filter(council__district=district, held_at__gte=lo, held_at__lt=hi).order_by("held_at"))
-    projects = list(
-        Project.objects.public().filter(districts=district, partners__organization_id__in=member_ids,
-                                        fiscal_year__lte=fiscal_year, fiscal_year_end__gte=fiscal_year).distinct().order_by("title")
+    meetings = list(
+        Meeting.objects.filter(
+            council__district=district, held_at__gte=lo, held_at__lt=hi
+        ).order_by("held_at")
     )
-    events = Event.objects.filter(district=district, organization_id__in=member_ids, starts_at__gte=lo, starts_at__lt=hi).exclude(status="draft")
+    projects = list(
+        Project.objects.public()
+        .filter(
+            districts=district,
+            partners__organization_id__in=member_ids,
+            fiscal_year__lte=fiscal_year,
+            fiscal_year_end__gte=fiscal_year,
+        )
+        .distinct()
+        .order_by("title")
+    )
+    events = Event.objects.filter(
+        district=district, organization_id__in=member_ids, starts_at__gte=lo, starts_at__lt=hi
+    ).exclude(status="draft")
     per_org: dict[str, int] = defaultdict(int)
-    for name, n in events.values_list("organization__name").annotate(n=Count("id")).values_list("organization__name", "n"):
+    for name, n in (
+        events.values_list("organization__name")
+        .annotate(n=Count("id"))
+        .values_list("organization__name", "n")
+    ):
         per_org[name] = n
     issues = Issue.objects.filter(district=district)
     return {
-        "district": district, "council": council, "fiscal_year": fiscal_year, "meetings": meetings,
+        "district": district,
+        "council": council,
+        "fiscal_year": fiscal_year,
+        "meetings": meetings,
         "published_records": sum(1 for m in meetings if m.status == MeetingStatus.PUBLISHED),
-        "projects": projects, "events_total": sum(per_org.values()),
+        "projects": projects,
+        "events_total": sum(per_org.values()),
         "events_by_member": sorted(per_org.items(), key=lambda kv: (-kv[1], kv[0])),
         "issues_raised": issues.filter(created_at__gte=lo, created_at__lt=hi).count(),
-        "issues_resolved": issues.filter(status="resolved", status_changed_at__gte=lo, status_changed_at__lt=hi).count(),
+        "issues_resolved": issues.filter(
+            status="resolved", status_changed_at__gte=lo, status_changed_at__lt=hi
+        ).count(),
         "subcommittees": list(council.subcommittees.all()) if council else [],
-        "owned_open": Issue.objects.filter(subcommittees__council=council, status__in=OPEN_ISSUE_STATUSES).distinct().count() if council else 0,
+        "owned_open": Issue.objects.filter(
+            subcommittees__council=council, status__in=OPEN_ISSUE_STATUSES
+        )
+        .distinct()
+        .count()
+        if council
+        else 0,
     }

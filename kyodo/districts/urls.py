@@ -13,5 +13,9 @@ urlpatterns = [
     path("<slug:code>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("<slug:code>/council/", views.council_manage, name="council-manage"),
     path("<slug:code>/report/<int:fiscal_year>/", views.annual_report, name="annual-report"),
-    path("<slug:code>/report/<int:fiscal_year>/report.pdf", views.annual_report_pdf, name="annual-report-pdf"),
+    path(
+        "<slug:code>/report/<int:fiscal_year>/report.pdf",
+        views.annual_report_pdf,
+        name="annual-report-pdf",
+    ),
 ]

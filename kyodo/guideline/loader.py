@@ -42,84 +42,156 @@ class F:
 TEXT = dict(kind=str)
 SECTIONS: dict[str, list[F]] = {
     "principles": [
-        F("code", max_length=50), F("number", int), F("short_name", max_length=40),
-        F("short_name_en", required=False), F("name", max_length=60), F("name_en", required=False),
-        F("explanation"), F("explanation_en", required=False), F("evaluation_question"),
-        F("evaluation_question_en", required=False), F("planning_prompt", required=False),
+        F("code", max_length=50),
+        F("number", int),
+        F("short_name", max_length=40),
+        F("short_name_en", required=False),
+        F("name", max_length=60),
+        F("name_en", required=False),
+        F("explanation"),
+        F("explanation_en", required=False),
+        F("evaluation_question"),
+        F("evaluation_question_en", required=False),
+        F("planning_prompt", required=False),
         F("planning_prompt_en", required=False),
     ],
     "steps": [
-        F("code", max_length=50), F("order", int), F("character", max_length=4),
-        F("reading", max_length=10), F("name", max_length=40), F("name_en", required=False),
-        F("headline", max_length=100), F("headline_en", required=False), F("explanation"),
+        F("code", max_length=50),
+        F("order", int),
+        F("character", max_length=4),
+        F("reading", max_length=10),
+        F("name", max_length=40),
+        F("name_en", required=False),
+        F("headline", max_length=100),
+        F("headline_en", required=False),
+        F("explanation"),
         F("explanation_en", required=False),
     ],
     "measures": [
-        F("code", max_length=50), F("order", int), F("name", max_length=100),
-        F("name_en", required=False), F("explanation"), F("explanation_en", required=False),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=100),
+        F("name_en", required=False),
+        F("explanation"),
+        F("explanation_en", required=False),
     ],
     "actor_types": [
-        F("code", max_length=50), F("order", int), F("name", max_length=40),
-        F("name_en", required=False), F("description"), F("description_en", required=False),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=40),
+        F("name_en", required=False),
+        F("description"),
+        F("description_en", required=False),
         F("is_government", bool, required=False),
     ],
     "organization_types": [
-        F("code", max_length=50), F("order", int), F("actor_type", "ref:actor_types"),
-        F("name", max_length=60), F("name_en", required=False),
+        F("code", max_length=50),
+        F("order", int),
+        F("actor_type", "ref:actor_types"),
+        F("name", max_length=60),
+        F("name_en", required=False),
         F("report_category", required=False, max_length=60),
     ],
     "collaboration_forms": [
-        F("code", max_length=50), F("order", int), F("name", max_length=60),
-        F("name_en", required=False), F("description", required=False),
-        F("description_en", required=False), F("requires_city_partner", bool, required=False),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=60),
+        F("name_en", required=False),
+        F("description", required=False),
+        F("description_en", required=False),
+        F("requires_city_partner", bool, required=False),
     ],
     "tiers": [
-        F("code", max_length=50), F("order", int), F("name", max_length=20),
-        F("name_en", required=False), F("explanation"), F("explanation_en", required=False),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=20),
+        F("name_en", required=False),
+        F("explanation"),
+        F("explanation_en", required=False),
     ],
     "fields": [
-        F("code", max_length=50), F("order", int), F("name", max_length=40),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=40),
         F("name_en", required=False),
     ],
     "districts": [
-        F("code", max_length=50), F("order", int), F("name", max_length=40),
-        F("name_en", required=False), F("kana", required=False, max_length=60),
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=40),
+        F("name_en", required=False),
+        F("kana", required=False, max_length=60),
     ],
     "evaluation_items": [
-        F("code", max_length=50), F("order", int), F("principle", "ref:principles", required=False),
-        F("name", max_length=60), F("name_en", required=False), F("question"),
+        F("code", max_length=50),
+        F("order", int),
+        F("principle", "ref:principles", required=False),
+        F("name", max_length=60),
+        F("name_en", required=False),
+        F("question"),
         F("question_en", required=False),
     ],
     "rubric_criteria": [
-        F("code", max_length=50), F("order", int), F("principle", "ref:principles", required=False),
-        F("name", max_length=60), F("name_en", required=False),
-        F("description", required=False), F("max_score", int), F("weight", int),
+        F("code", max_length=50),
+        F("order", int),
+        F("principle", "ref:principles", required=False),
+        F("name", max_length=60),
+        F("name_en", required=False),
+        F("description", required=False),
+        F("max_score", int),
+        F("weight", int),
     ],
 }
 MUNICIPALITY_FIELDS = [
-    F("code", max_length=50), F("name", max_length=100), F("name_en", required=False),
-    F("prefecture", max_length=20), F("population", int, required=False),
-    F("guideline_title", max_length=100), F("guideline_edition", required=False),
-    F("vision", max_length=200), F("vision_en", required=False), F("definition"),
-    F("definition_en", required=False), F("self_mutual_public_summary", required=False),
-    F("self_mutual_public_summary_en", required=False), F("principles_summary", required=False),
-    F("principles_summary_en", required=False), F("contact_department", max_length=100),
-    F("contact_department_en", required=False), F("contact_postal_code", required=False),
-    F("contact_address", required=False), F("contact_phone", required=False),
-    F("contact_fax", required=False), F("contact_email", required=False),
+    F("code", max_length=50),
+    F("name", max_length=100),
+    F("name_en", required=False),
+    F("prefecture", max_length=20),
+    F("population", int, required=False),
+    F("guideline_title", max_length=100),
+    F("guideline_edition", required=False),
+    F("vision", max_length=200),
+    F("vision_en", required=False),
+    F("definition"),
+    F("definition_en", required=False),
+    F("self_mutual_public_summary", required=False),
+    F("self_mutual_public_summary_en", required=False),
+    F("principles_summary", required=False),
+    F("principles_summary_en", required=False),
+    F("contact_department", max_length=100),
+    F("contact_department_en", required=False),
+    F("contact_postal_code", required=False),
+    F("contact_address", required=False),
+    F("contact_phone", required=False),
+    F("contact_fax", required=False),
+    F("contact_email", required=False),
 ]
 SNAPSHOT_FIELDS = [
-    F("district", "ref:districts"), F("as_of", "date"), F("households", int, required=False),
-    F("population", int, required=False), F("aging_rate", "decimal", required=False),
+    F("district", "ref:districts"),
+    F("as_of", "date"),
+    F("households", int, required=False),
+    F("population", int, required=False),
+    F("aging_rate", "decimal", required=False),
     F("source", required=False),
 ]
-REQUIRED_SECTIONS = ("principles", "steps", "actor_types", "organization_types",
-                     "collaboration_forms", "tiers", "fields", "districts", "evaluation_items",
-                     "rubric_criteria")
+REQUIRED_SECTIONS = (
+    "principles",
+    "steps",
+    "actor_types",
+    "organization_types",
+    "collaboration_forms",
+    "tiers",
+    "fields",
+    "districts",
+    "evaluation_items",
+    "rubric_criteria",
+)
 
 
-def _check_value(path: str, spec: F, value: Any, codes: dict[str, set[str]], errors: list[str]) -> Any:
-    if spec.kind is str or spec.kind.__class__ is str and spec.kind.startswith("ref:"):
+def _check_value(
+    path: str, spec: F, value: Any, codes: dict[str, set[str]], errors: list[str]
+) -> Any:
+    if spec.kind is str or (isinstance(spec.kind, str) and spec.kind.startswith("ref:")):
         if not isinstance(value, str):
             errors.append(f"{path}: must be text")
             return None
@@ -157,7 +229,9 @@ def _check_value(path: str, spec: F, value: Any, codes: dict[str, set[str]], err
     return value
 
 
-def _check_row(path: str, fields: list[F], row: Any, codes: dict[str, set[str]], errors: list[str]) -> dict[str, Any]:
+def _check_row(
+    path: str, fields: list[F], row: Any, codes: dict[str, set[str]], errors: list[str]
+) -> dict[str, Any]:
     if not isinstance(row, dict):
         errors.append(f"{path}: must be a table")
         return {}
@@ -202,11 +276,15 @@ def parse_guideline(data: dict[str, Any]) -> dict[str, Any]:
     if municipality is None:
         errors.append("municipality: required")
     else:
-        clean["municipality"] = _check_row("municipality", MUNICIPALITY_FIELDS, municipality, codes, errors)
+        clean["municipality"] = _check_row(
+            "municipality", MUNICIPALITY_FIELDS, municipality, codes, errors
+        )
     for section, fields in SECTIONS.items():
         rows = data.get(section, [])
         if isinstance(rows, list):
-            clean[section] = [_check_row(f"{section}[{i}]", fields, r, codes, errors) for i, r in enumerate(rows)]
+            clean[section] = [
+                _check_row(f"{section}[{i}]", fields, r, codes, errors) for i, r in enumerate(rows)
+            ]
     clean["district_snapshots"] = [
         _check_row(f"district_snapshots[{i}]", SNAPSHOT_FIELDS, r, codes, errors)
         for i, r in enumerate(data.get("district_snapshots", []))

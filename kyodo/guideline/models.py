@@ -142,11 +142,16 @@ class OrganizationType(models.Model):
     code = models.SlugField(_("code"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"))
     actor_type = models.ForeignKey(
-        ActorType, verbose_name=_("actor type"), on_delete=models.PROTECT, related_name="organization_types"
+        ActorType,
+        verbose_name=_("actor type"),
+        on_delete=models.PROTECT,
+        related_name="organization_types",
     )
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(max_length=80, blank=True)
-    report_category = models.CharField(_("category in the annual report"), max_length=60, blank=True)
+    report_category = models.CharField(
+        _("category in the annual report"), max_length=60, blank=True
+    )
 
     class Meta:
         ordering = ["order"]

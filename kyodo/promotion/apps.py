@@ -10,4 +10,6 @@ class PromotionConfig(AppConfig):
     def ready(self) -> None:
         from kyodo.core.hooks import NavItem, register_nav_item
 
-        register_nav_item(NavItem("promotion:index", _("For city staff"), 95, perm="promotion.view_internal"))
+        register_nav_item(
+            NavItem("promotion:index", _("For city staff"), 95, perm="promotion.view_internal")
+        )

@@ -20,11 +20,41 @@ from kyodo.promotion.models import (
 from kyodo.promotion.services import COURSE_MODULES
 
 RECORDS = [
-    ("後援", "endorsement", "citizen-group", ["小江戸川越 春の音楽祭", "川越まつり子ども囃子発表会", "市民ウォーキング大会", "親子环境フェスタ".replace("环", "環")]),
-    ("共催", "co-hosting", "npo", ["防災フェア in 川越", "子育て応援ひろば", "多文化共生フォーラム", "高齢者の見守り講座"]),
-    ("実行委員会", "joint-body", "committee", ["川越市民活動フォーラム", "新河岸川クリーン作戦", "蔵の街並みライトアップ"]),
-    ("企画立案への参画", "planning", "jichikai", ["地区防災計画づくり", "公園リニューアル計画ワークショップ", "通学路安全マップ作成"]),
-    ("事業協力", "cooperation", "company", ["企業と連携した食品ロス削減", "大学生による学習支援", "商店街の空き店舗活用"]),
+    (
+        "後援",
+        "endorsement",
+        "citizen-group",
+        [
+            "小江戸川越 春の音楽祭",
+            "川越まつり子ども囃子発表会",
+            "市民ウォーキング大会",
+            "親子环境フェスタ".replace("环", "環"),
+        ],
+    ),
+    (
+        "共催",
+        "co-hosting",
+        "npo",
+        ["防災フェア in 川越", "子育て応援ひろば", "多文化共生フォーラム", "高齢者の見守り講座"],
+    ),
+    (
+        "実行委員会",
+        "joint-body",
+        "committee",
+        ["川越市民活動フォーラム", "新河岸川クリーン作戦", "蔵の街並みライトアップ"],
+    ),
+    (
+        "企画立案への参画",
+        "planning",
+        "jichikai",
+        ["地区防災計画づくり", "公園リニューアル計画ワークショップ", "通学路安全マップ作成"],
+    ),
+    (
+        "事業協力",
+        "cooperation",
+        "company",
+        ["企業と連携した食品ロス削減", "大学生による学習支援", "商店街の空き店舗活用"],
+    ),
 ]
 
 
@@ -34,9 +64,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     if not departments:
         return {}
     staff: dict[int, list[int]] = {}
-    for org_id, user_id in Membership.objects.filter(
-        organization__in=departments, status=MembershipStatus.ACTIVE
-    ).values_list("organization_id", "user_id").order_by("id"):
+    for org_id, user_id in (
+        Membership.objects.filter(organization__in=departments, status=MembershipStatus.ACTIVE)
+        .values_list("organization_id", "user_id")
+        .order_by("id")
+    ):
         staff.setdefault(org_id, []).append(user_id)
     liaisons = []
     for dept in departments:
@@ -57,8 +89,10 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             break
         closed = fy < this_fy - 1
         period = SurveyPeriod.objects.create(
-            fiscal_year=fy, status="closed" if closed else "open",
-            closes_on=dt.date(fy + 1, 5, 31) if closed else ctx.today + dt.timedelta(days=21), opened_by_id=opener,
+            fiscal_year=fy,
+            status="closed" if closed else "open",
+            closes_on=dt.date(fy + 1, 5, 31) if closed else ctx.today + dt.timedelta(days=21),
+            opened_by_id=opener,
         )
         periods.append(period)
         for dept in departments:
@@ -67,30 +101,62 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             submitter = (staff.get(dept.pk) or [opener])[0]
             for _ in range(n):
                 _label, form_code, type_code, titles = rng.choice(RECORDS)
-                records.append(SurveyRecord(
-                    fiscal_year=fy, department=dept, title=rng.choice(titles), form=forms[form_code],
-                    partner_name=rng.choice(["川越市自治会連合会", "NPO法人かわごえ環境ネット", "川越商工会議所",
-                                             "東洋大学", "小江戸まちづくりの会", "川越市社会福祉協議会"]),
-                    partner_type=types[type_code], field=rng.choice(fields), district=rng.choice(districts),
-                    is_new=rng.random() < 0.4, city_share_yen=rng.choice([0, 0, 50_000, 100_000, 300_000]),
-                    partner_share_yen=rng.choice([0, 20_000, 80_000, 150_000]),
-                    participants=rng.randint(20, 800), created_by_id=submitter,
-                ))
+                records.append(
+                    SurveyRecord(
+                        fiscal_year=fy,
+                        department=dept,
+                        title=rng.choice(titles),
+                        form=forms[form_code],
+                        partner_name=rng.choice(
+                            [
+                                "川越市自治会連合会",
+                                "NPO法人かわごえ環境ネット",
+                                "川越商工会議所",
+                                "東洋大学",
+                                "小江戸まちづくりの会",
+                                "川越市社会福祉協議会",
+                            ]
+                        ),
+                        partner_type=types[type_code],
+                        field=rng.choice(fields),
+                        district=rng.choice(districts),
+                        is_new=rng.random() < 0.4,
+                        city_share_yen=rng.choice([0, 0, 50_000, 100_000, 300_000]),
+                        partner_share_yen=rng.choice([0, 20_000, 80_000, 150_000]),
+                        participants=rng.randint(20, 800),
+                        created_by_id=submitter,
+                    )
+                )
             if answered:
-                responses.append(SurveyResponse(period=period, department=dept, submitted_by_id=submitter, no_activity=n == 0))
+                responses.append(
+                    SurveyResponse(
+                        period=period,
+                        department=dept,
+                        submitted_by_id=submitter,
+                        no_activity=n == 0,
+                    )
+                )
     SurveyRecord.objects.bulk_create(records)
     SurveyResponse.objects.bulk_create(responses)
 
     principles = list(Principle.objects.all())
-    completions, checks = [], []
+    completions: list[LearningCompletion] = []
+    checks: list[SelfCheck] = []
     for ids in staff.values():
         for user_id in ids:
             done = rng.randint(0, len(COURSE_MODULES))
             for module in COURSE_MODULES[:done]:
                 completions.append(LearningCompletion(user_id=user_id, module=module))
             if done == len(COURSE_MODULES) and rng.random() < 0.6:
-                checks.extend(SelfCheck(user_id=user_id, principle=p, score=rng.randint(2, 5)) for p in principles)
+                checks.extend(
+                    SelfCheck(user_id=user_id, principle=p, score=rng.randint(2, 5))
+                    for p in principles
+                )
     LearningCompletion.objects.bulk_create(completions)
     SelfCheck.objects.bulk_create(checks)
-    return {"liaisons": len(liaisons), "survey records": len(records), "survey responses": len(responses),
-            "learning records": len(completions) + len(checks)}
+    return {
+        "liaisons": len(liaisons),
+        "survey records": len(records),
+        "survey responses": len(responses),
+        "learning records": len(completions) + len(checks),
+    }

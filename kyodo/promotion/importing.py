@@ -49,7 +49,9 @@ def _rows_from_upload(data: bytes) -> list[list[str]]:
     if data[:4] == b"PK\x03\x04":
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        return [["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)]
+        return [
+            ["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)
+        ]
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = data.decode(encoding)
@@ -57,7 +59,9 @@ def _rows_from_upload(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValueError(_("The file could not be read. Save it as CSV (UTF-8 or Shift_JIS) or Excel."))
+        raise ValueError(
+            _("The file could not be read. Save it as CSV (UTF-8 or Shift_JIS) or Excel.")
+        )
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -86,7 +90,10 @@ def parse(data: bytes) -> list[ParsedRow]:
                 index[key] = i
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in index]
     if missing:
-        raise ValueError(_("These columns are missing from the first row: %(cols)s") % {"cols": "、".join(missing)})
+        raise ValueError(
+            _("These columns are missing from the first row: %(cols)s")
+            % {"cols": "、".join(missing)}
+        )
     if len(rows) - 1 > MAX_ROWS:
         raise ValueError(_("Import at most %(n)s rows at a time.") % {"n": MAX_ROWS})
     parsed = []
@@ -117,7 +124,9 @@ def parse(data: bytes) -> list[ParsedRow]:
                 continue
             found = _lookup(model, text)
             if found is None:
-                row.errors.append(_("%(col)s: 「%(value)s」 is not on the list.") % {"col": label, "value": text})
+                row.errors.append(
+                    _("%(col)s: 「%(value)s」 is not on the list.") % {"col": label, "value": text}
+                )
             row.values[key] = found
         new_text = cell("is_new")
         row.values["is_new"] = new_text not in ("継続", "continuing", "0", "いいえ")
@@ -126,22 +135,40 @@ def parse(data: bytes) -> list[ParsedRow]:
             try:
                 row.values[key] = _yen(text)
             except ValueError:
-                row.errors.append(_("%(col)s: 「%(value)s」 is not a whole number of 0 or more.") % {"col": COLUMNS[key][0], "value": text})
+                row.errors.append(
+                    _("%(col)s: 「%(value)s」 is not a whole number of 0 or more.")
+                    % {"col": COLUMNS[key][0], "value": text}
+                )
                 row.values[key] = 0
         parsed.append(row)
     return parsed
 
 
-def import_rows(*, actor: User, department: Organization, fiscal_year: int, rows: list[ParsedRow], valid_only: bool) -> int:
+def import_rows(
+    *,
+    actor: User,
+    department: Organization,
+    fiscal_year: int,
+    rows: list[ParsedRow],
+    valid_only: bool,
+) -> int:
     """Write the rows in one transaction. Refuses if any row is invalid, unless valid_only."""
     from kyodo.promotion.services import add_survey_record
 
     if not valid_only and any(not r.ok for r in rows):
-        raise ValueError(_("Some rows have problems. Fix them, or choose to import only the valid rows."))
+        raise ValueError(
+            _("Some rows have problems. Fix them, or choose to import only the valid rows.")
+        )
     with transaction.atomic():
         count = 0
         for row in rows:
             if row.ok:
-                add_survey_record(actor=actor, department=department, fiscal_year=fiscal_year, imported=True, **row.values)
+                add_survey_record(
+                    actor=actor,
+                    department=department,
+                    fiscal_year=fiscal_year,
+                    imported=True,
+                    **row.values,
+                )
                 count += 1
     return count

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from kyodo.guideline.selectors import guideline_overview
 from kyodo.organizations.models import Membership, MembershipStatus, Organization
-from kyodo.promotion.models import CoordinationRequest, LearningCompletion, Liaison, SelfCheck, SurveyPeriod
+from kyodo.promotion.models import (
+    CoordinationRequest,
+    LearningCompletion,
+    Liaison,
+    SelfCheck,
+    SurveyPeriod,
+)
 from kyodo.promotion.services import COURSE_MODULES
 from kyodo.promotion.workflow import RequestStatus
 
@@ -49,9 +55,11 @@ def course_module(code: str) -> dict[str, Any]:
         items = data["principles"]
     elif code == "tiers":
         Role = apps.get_model("projects", "Role")
-        rows = Role.objects.filter(version__agreement__project__in=public).select_related(
-            "version__agreement__project", "party", "tier"
-        ).order_by("tier__order", "-id")
+        rows = (
+            Role.objects.filter(version__agreement__project__in=public)
+            .select_related("version__agreement__project", "party", "tier")
+            .order_by("tier__order", "-id")
+        )
         for row in rows[:300]:
             bucket = examples.setdefault(row.tier_id, [])
             if len(bucket) < 3:
@@ -65,7 +73,12 @@ def course_module(code: str) -> dict[str, Any]:
         items = data["steps"]
     else:
         raise LookupError(code)
-    return {"code": code, "items": items, "examples": examples, "municipality": data["municipality"]}
+    return {
+        "code": code,
+        "items": items,
+        "examples": examples,
+        "municipality": data["municipality"],
+    }
 
 
 def my_learning(user: Any) -> dict[str, Any]:
@@ -90,16 +103,23 @@ def learning_summary() -> list[DepartmentLearning]:
     """Per department: staff, how many finished the whole course, how many did the self-check.
     Aggregates only; a constant number of queries."""
     departments = list(Organization.objects.departments().order_by("kana", "id"))
-    members = Membership.objects.filter(organization__in=departments, status=MembershipStatus.ACTIVE)
+    members = Membership.objects.filter(
+        organization__in=departments, status=MembershipStatus.ACTIVE
+    )
     staff_by_dept: dict[int, set[int]] = {}
     for org_id, user_id in members.values_list("organization_id", "user_id"):
         staff_by_dept.setdefault(org_id, set()).add(user_id)
     all_staff = set().union(*staff_by_dept.values()) if staff_by_dept else set()
     completed = set(
         LearningCompletion.objects.filter(user_id__in=all_staff)
-        .values("user_id").annotate(n=Count("module")).filter(n__gte=len(COURSE_MODULES)).values_list("user_id", flat=True)
+        .values("user_id")
+        .annotate(n=Count("module"))
+        .filter(n__gte=len(COURSE_MODULES))
+        .values_list("user_id", flat=True)
     )
-    checked = set(SelfCheck.objects.filter(user_id__in=all_staff).values_list("user_id", flat=True).distinct())
+    checked = set(
+        SelfCheck.objects.filter(user_id__in=all_staff).values_list("user_id", flat=True).distinct()
+    )
     return [
         DepartmentLearning(
             department=d,
@@ -120,9 +140,13 @@ def liaison_overview() -> list[tuple[Organization, list[Liaison]]]:
 
 
 def requests_for(user: Any, department_ids: set[int], *, everything: bool = False) -> Any:
-    qs = CoordinationRequest.objects.select_related("from_department", "to_department", "project", "created_by")
+    qs = CoordinationRequest.objects.select_related(
+        "from_department", "to_department", "project", "created_by"
+    )
     if not everything:
-        qs = qs.filter(Q(from_department_id__in=department_ids) | Q(to_department_id__in=department_ids))
+        qs = qs.filter(
+            Q(from_department_id__in=department_ids) | Q(to_department_id__in=department_ids)
+        )
     return qs.order_by("-created_at", "-id")
 
 
@@ -144,29 +168,69 @@ def calendar(*, days_back: int = 30, days_ahead: int = 120) -> list[Deadline]:
     items: list[Deadline] = []
     Round = apps.get_model("calls", "Round")
     for rnd in Round.objects.select_related("call").filter(
-        Q(closes_at__date__range=(start, end)) | Q(presentation_date__range=(start, end)) | Q(decision_date__range=(start, end))
+        Q(closes_at__date__range=(start, end))
+        | Q(presentation_date__range=(start, end))
+        | Q(decision_date__range=(start, end))
     ):
         url = reverse("calls:detail", args=[rnd.call_id])
         closes = timezone.localtime(rnd.closes_at).date()
         if start <= closes <= end:
-            items.append(Deadline(closes, _("Applications close"), f"{rnd.call.title}（{rnd.name}）", url))
+            items.append(
+                Deadline(closes, _("Applications close"), f"{rnd.call.title}（{rnd.name}）", url)
+            )
         if rnd.presentation_date and start <= rnd.presentation_date <= end:
-            items.append(Deadline(rnd.presentation_date, _("Public presentation"), f"{rnd.call.title}（{rnd.name}）", url))
+            items.append(
+                Deadline(
+                    rnd.presentation_date,
+                    _("Public presentation"),
+                    f"{rnd.call.title}（{rnd.name}）",
+                    url,
+                )
+            )
         if rnd.decision_date and start <= rnd.decision_date <= end:
-            items.append(Deadline(rnd.decision_date, _("Decision"), f"{rnd.call.title}（{rnd.name}）", url))
+            items.append(
+                Deadline(rnd.decision_date, _("Decision"), f"{rnd.call.title}（{rnd.name}）", url)
+            )
     Project = apps.get_model("projects", "Project")
-    for project in Project.objects.filter(status="evaluation").only("id", "title", "evaluation_started_at")[:200]:
-        started = timezone.localtime(project.evaluation_started_at).date() if project.evaluation_started_at else today
+    for project in Project.objects.filter(status="evaluation").only(
+        "id", "title", "evaluation_started_at"
+    )[:200]:
+        started = (
+            timezone.localtime(project.evaluation_started_at).date()
+            if project.evaluation_started_at
+            else today
+        )
         due = started + dt.timedelta(days=30)
         if start <= due <= end:
-            items.append(Deadline(due, _("Evaluation due"), project.title, reverse("projects:detail", args=[project.pk])))
+            items.append(
+                Deadline(
+                    due,
+                    _("Evaluation due"),
+                    project.title,
+                    reverse("projects:detail", args=[project.pk]),
+                )
+            )
     for period in SurveyPeriod.objects.filter(closes_on__range=(start, end)):
-        items.append(Deadline(period.closes_on, _("Survey answers due"), str(period),
-                              reverse("promotion:survey", args=[period.fiscal_year])))
-    for req in CoordinationRequest.objects.filter(status=RequestStatus.OPEN, due_on__range=(start, end)).select_related("to_department"):
+        items.append(
+            Deadline(
+                period.closes_on,
+                _("Survey answers due"),
+                str(period),
+                reverse("promotion:survey", args=[period.fiscal_year]),
+            )
+        )
+    for req in CoordinationRequest.objects.filter(
+        status=RequestStatus.OPEN, due_on__range=(start, end)
+    ).select_related("to_department"):
         assert req.due_on is not None
-        items.append(Deadline(req.due_on, _("Answer to a request"), f"{req.subject}（{req.to_department}）",
-                              reverse("promotion:request-detail", args=[req.pk])))
+        items.append(
+            Deadline(
+                req.due_on,
+                _("Answer to a request"),
+                f"{req.subject}（{req.to_department}）",
+                reverse("promotion:request-detail", args=[req.pk]),
+            )
+        )
     return sorted(items, key=lambda d: (d.date, d.kind, d.title))
 
 
@@ -177,7 +241,9 @@ def survey_status(period: SurveyPeriod) -> list[dict[str, Any]]:
     responses = {r.department_id: r for r in period.responses.select_related("submitted_by")}
     counts = dict(
         SurveyRecord.objects.filter(fiscal_year=period.fiscal_year)
-        .values_list("department_id").annotate(n=Count("id")).values_list("department_id", "n")
+        .values_list("department_id")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "n")
     )
     return [
         {"department": d, "response": responses.get(d.pk), "records": counts.get(d.pk, 0)}

@@ -38,12 +38,16 @@ def _require(actor: User, perm: str, obj: Any = None) -> None:
 def _department_staff(department: Organization) -> list[User]:
     return [
         m.user
-        for m in Membership.objects.filter(organization=department, status=MembershipStatus.ACTIVE).select_related("user")
+        for m in Membership.objects.filter(
+            organization=department, status=MembershipStatus.ACTIVE
+        ).select_related("user")
     ]
 
 
 def _liaisons_or_staff(department: Organization) -> list[User]:
-    liaisons = [li.user for li in Liaison.objects.filter(department=department).select_related("user")]
+    liaisons = [
+        li.user for li in Liaison.objects.filter(department=department).select_related("user")
+    ]
     return liaisons or _department_staff(department)
 
 
@@ -51,19 +55,31 @@ def name_liaison(*, actor: User, department: Organization, user: User, note: str
     _require(actor, "promotion.name_liaison", department)
     if not department.is_department:
         raise ValidationError(_("Liaisons can only be named for city departments."))
-    if not Membership.objects.filter(user=user, organization=department, status=MembershipStatus.ACTIVE).exists():
+    if not Membership.objects.filter(
+        user=user, organization=department, status=MembershipStatus.ACTIVE
+    ).exists():
         raise ValidationError(_("A liaison must be a staff member of the department."))
     with transaction.atomic():
-        liaison, created = Liaison.objects.get_or_create(department=department, user=user, defaults={"note": note})
+        liaison, created = Liaison.objects.get_or_create(
+            department=department, user=user, defaults={"note": note}
+        )
         if created:
-            record_event(actor=actor, verb="promotion.liaison.name", target=liaison, to_state="named")
+            record_event(
+                actor=actor, verb="promotion.liaison.name", target=liaison, to_state="named"
+            )
     return liaison
 
 
 def remove_liaison(*, actor: User, liaison: Liaison) -> None:
     _require(actor, "promotion.name_liaison", liaison.department)
     with transaction.atomic():
-        record_event(actor=actor, verb="promotion.liaison.remove", target=liaison, from_state="named", to_state="removed")
+        record_event(
+            actor=actor,
+            verb="promotion.liaison.remove",
+            target=liaison,
+            from_state="named",
+            to_state="removed",
+        )
         liaison.delete()
 
 
@@ -86,14 +102,20 @@ def request_coordination(
         raise ValidationError(_("Requests can only be sent to city departments."))
     with transaction.atomic():
         req = CoordinationRequest.objects.create(
-            from_department=from_department, to_department=to_department, subject=subject, message=message,
-            project=project, due_on=due_on, created_by=actor,
+            from_department=from_department,
+            to_department=to_department,
+            subject=subject,
+            message=message,
+            project=project,
+            due_on=due_on,
+            created_by=actor,
         )
         record_event(actor=actor, verb="promotion.request.create", target=req, to_state=req.status)
         notify(
             recipients=_liaisons_or_staff(to_department),
             kind="promotion.request_received",
-            subject=_("%(department)s asks for your help: %(subject)s") % {"department": from_department.name, "subject": subject},
+            subject=_("%(department)s asks for your help: %(subject)s")
+            % {"department": from_department.name, "subject": subject},
             body=message,
             url=reverse("promotion:request-detail", args=[req.pk]),
             exclude=actor,
@@ -101,7 +123,9 @@ def request_coordination(
     return req
 
 
-def answer_coordination(*, actor: User, request: CoordinationRequest, accept: bool, answer: str) -> CoordinationRequest:
+def answer_coordination(
+    *, actor: User, request: CoordinationRequest, accept: bool, answer: str
+) -> CoordinationRequest:
     with transaction.atomic():
         req = CoordinationRequest.objects.select_for_update().get(pk=request.pk)
         _require(actor, "promotion.answer_coordinationrequest", req)
@@ -111,13 +135,25 @@ def answer_coordination(*, actor: User, request: CoordinationRequest, accept: bo
         if not accept and not answer.strip():
             raise ValidationError(_("Please give a reason when you decline."))
         previous = req.status
-        req.status, req.answer, req.answered_by, req.answered_at = target, answer, actor, timezone.now()
+        req.status, req.answer, req.answered_by, req.answered_at = (
+            target,
+            answer,
+            actor,
+            timezone.now(),
+        )
         req.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
-        record_event(actor=actor, verb="promotion.request.answer", target=req, from_state=previous, to_state=target)
+        record_event(
+            actor=actor,
+            verb="promotion.request.answer",
+            target=req,
+            from_state=previous,
+            to_state=target,
+        )
         notify(
             recipients=[req.created_by, *_liaisons_or_staff(req.from_department)],
             kind="promotion.request_answered",
-            subject=_("%(department)s answered: %(subject)s") % {"department": req.to_department.name, "subject": req.subject},
+            subject=_("%(department)s answered: %(subject)s")
+            % {"department": req.to_department.name, "subject": req.subject},
             body=answer,
             url=reverse("promotion:request-detail", args=[req.pk]),
             exclude=actor,
@@ -131,15 +167,24 @@ def complete_module(*, actor: User, module: str) -> LearningCompletion:
         raise ValidationError(_("Unknown course module."))
     try:
         with transaction.atomic():
-            completion, created = LearningCompletion.objects.get_or_create(user=actor, module=module)
+            completion, created = LearningCompletion.objects.get_or_create(
+                user=actor, module=module
+            )
             if created:
-                record_event(actor=actor, verb="promotion.learning.complete", target=completion, to_state=module)
+                record_event(
+                    actor=actor,
+                    verb="promotion.learning.complete",
+                    target=completion,
+                    to_state=module,
+                )
     except IntegrityError:
         completion = LearningCompletion.objects.get(user=actor, module=module)
     return completion
 
 
-def save_self_check(*, actor: User, scores: dict[int, int], notes: dict[int, str] | None = None) -> int:
+def save_self_check(
+    *, actor: User, scores: dict[int, int], notes: dict[int, str] | None = None
+) -> int:
     """Store the person's self-check, one score 1–5 per principle (by principle id)."""
     _require(actor, "promotion.take_course")
     principles = {p.pk: p for p in Principle.objects.all()}
@@ -150,9 +195,16 @@ def save_self_check(*, actor: User, scores: dict[int, int], notes: dict[int, str
     with transaction.atomic():
         for pid, score in scores.items():
             SelfCheck.objects.update_or_create(
-                user=actor, principle=principles[pid], defaults={"score": int(score), "note": (notes or {}).get(pid, "")}
+                user=actor,
+                principle=principles[pid],
+                defaults={"score": int(score), "note": (notes or {}).get(pid, "")},
             )
-        record_event(actor=actor, verb="promotion.selfcheck.save", target=actor, data={"answers": len(scores)})
+        record_event(
+            actor=actor,
+            verb="promotion.selfcheck.save",
+            target=actor,
+            data={"answers": len(scores)},
+        )
     return len(scores)
 
 
@@ -168,13 +220,20 @@ def open_survey(*, actor: User, fiscal_year: int, closes_on: dt.date) -> SurveyP
                 raise ValidationError(_("The survey for this fiscal year is already open."))
             period.status, period.closes_on, period.closed_at = SurveyStatus.OPEN, closes_on, None
             period.save(update_fields=["status", "closes_on", "closed_at", "updated_at"])
-        record_event(actor=actor, verb="promotion.survey.open", target=period, from_state=previous, to_state="open")
+        record_event(
+            actor=actor,
+            verb="promotion.survey.open",
+            target=period,
+            from_state=previous,
+            to_state="open",
+        )
         departments = list(Organization.objects.departments())
         recipients = [u for d in departments for u in _liaisons_or_staff(d)]
         notify(
             recipients=recipients,
             kind="promotion.survey_opened",
-            subject=_("The collaboration survey for %(fy)s is open (due %(date)s)") % {"fy": fiscal_year, "date": closes_on},
+            subject=_("The collaboration survey for %(fy)s is open (due %(date)s)")
+            % {"fy": fiscal_year, "date": closes_on},
             url=reverse("promotion:survey", args=[fiscal_year]),
             exclude=actor,
         )
@@ -189,13 +248,21 @@ def close_survey(*, actor: User, period: SurveyPeriod) -> SurveyPeriod:
             raise ValidationError(_("The survey is already closed."))
         period.status, period.closed_at = SurveyStatus.CLOSED, timezone.now()
         period.save(update_fields=["status", "closed_at", "updated_at"])
-        record_event(actor=actor, verb="promotion.survey.close", target=period, from_state="open", to_state="closed")
+        record_event(
+            actor=actor,
+            verb="promotion.survey.close",
+            target=period,
+            from_state="open",
+            to_state="closed",
+        )
     return period
 
 
 def departments_without_answer(period: SurveyPeriod) -> list[Organization]:
     answered = set(period.responses.values_list("department_id", flat=True))
-    return [d for d in Organization.objects.departments().order_by("kana", "id") if d.pk not in answered]
+    return [
+        d for d in Organization.objects.departments().order_by("kana", "id") if d.pk not in answered
+    ]
 
 
 def remind_survey(*, actor: User | None, period: SurveyPeriod) -> int:
@@ -214,7 +281,12 @@ def remind_survey(*, actor: User | None, period: SurveyPeriod) -> int:
                 % {"fy": period.fiscal_year, "date": period.closes_on},
                 url=reverse("promotion:survey", args=[period.fiscal_year]),
             )
-        record_event(actor=actor, verb="promotion.survey.remind", target=period, data={"departments": len(missing)})
+        record_event(
+            actor=actor,
+            verb="promotion.survey.remind",
+            target=period,
+            data={"departments": len(missing)},
+        )
     return len(missing)
 
 
@@ -225,14 +297,29 @@ def _open_period(fiscal_year: int) -> SurveyPeriod:
     return period
 
 
-def add_survey_record(*, actor: User, department: Organization, fiscal_year: int, imported: bool = False, **fields: Any) -> SurveyRecord:
+def add_survey_record(
+    *,
+    actor: User,
+    department: Organization,
+    fiscal_year: int,
+    imported: bool = False,
+    **fields: Any,
+) -> SurveyRecord:
     _require(actor, "promotion.answer_survey", department)
     _open_period(fiscal_year)
     with transaction.atomic():
-        record = SurveyRecord(department=department, fiscal_year=fiscal_year, created_by=actor, imported=imported, **fields)
+        record = SurveyRecord(
+            department=department,
+            fiscal_year=fiscal_year,
+            created_by=actor,
+            imported=imported,
+            **fields,
+        )
         record.full_clean()
         record.save()
-        record_event(actor=actor, verb="promotion.record.create", target=record, to_state="recorded")
+        record_event(
+            actor=actor, verb="promotion.record.create", target=record, to_state="recorded"
+        )
     return record
 
 
@@ -240,7 +327,13 @@ def delete_survey_record(*, actor: User, record: SurveyRecord) -> None:
     _require(actor, "promotion.answer_survey", record.department)
     _open_period(record.fiscal_year)
     with transaction.atomic():
-        record_event(actor=actor, verb="promotion.record.delete", target=record, from_state="recorded", to_state="deleted")
+        record_event(
+            actor=actor,
+            verb="promotion.record.delete",
+            target=record,
+            from_state="recorded",
+            to_state="deleted",
+        )
         record.delete()
 
 
@@ -249,10 +342,19 @@ def submit_survey(*, actor: User, department: Organization, fiscal_year: int) ->
     _require(actor, "promotion.answer_survey", department)
     period = _open_period(fiscal_year)
     with transaction.atomic():
-        has_records = SurveyRecord.objects.filter(department=department, fiscal_year=fiscal_year).exists()
+        has_records = SurveyRecord.objects.filter(
+            department=department, fiscal_year=fiscal_year
+        ).exists()
         response, created = SurveyResponse.objects.update_or_create(
-            period=period, department=department, defaults={"submitted_by": actor, "no_activity": not has_records}
+            period=period,
+            department=department,
+            defaults={"submitted_by": actor, "no_activity": not has_records},
         )
-        record_event(actor=actor, verb="promotion.survey.submit", target=response,
-                     from_state="" if created else "submitted", to_state="submitted")
+        record_event(
+            actor=actor,
+            verb="promotion.survey.submit",
+            target=response,
+            from_state="" if created else "submitted",
+            to_state="submitted",
+        )
     return response

@@ -11,4 +11,6 @@ class ReportsConfig(AppConfig):
         from kyodo.core.hooks import NavItem, register_nav_item
 
         register_nav_item(NavItem("reports:index", _("Reports and statistics"), 70))
-        register_nav_item(NavItem("reports:dashboard", _("Staff dashboard"), 96, perm="reports.view_dashboard"))
+        register_nav_item(
+            NavItem("reports:dashboard", _("Staff dashboard"), 96, perm="reports.view_dashboard")
+        )

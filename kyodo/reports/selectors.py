@@ -90,18 +90,25 @@ class AnnualReport:
     def departments_share_percent(self) -> Decimal:
         if not self.departments_total:
             return Decimal(0)
-        return (Decimal(100) * self.departments_active / self.departments_total).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return (Decimal(100) * self.departments_active / self.departments_total).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
 
 
 def _bounds(fy: int) -> tuple[dt.datetime, dt.datetime]:
     start, end = fiscal_year_bounds(fy)
     tz = timezone.get_current_timezone()
-    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
 
 
 def counted_projects(fy: int) -> Any:
     Project = apps.get_model("projects", "Project")
-    return Project.objects.filter(status__in=AGREED_STATUSES, fiscal_year__lte=fy, fiscal_year_end__gte=fy)
+    return Project.objects.filter(
+        status__in=AGREED_STATUSES, fiscal_year__lte=fy, fiscal_year_end__gte=fy
+    )
 
 
 def _sorted(counter: Counter[str]) -> list[tuple[str, int]]:
@@ -119,11 +126,19 @@ def annual_report(fy: int) -> AnnualReport:
     SurveyRecord = apps.get_model("promotion", "SurveyRecord")
     projects_qs = counted_projects(fy)
     project_ids = list(projects_qs.values_list("id", flat=True))
-    records = list(SurveyRecord.objects.filter(fiscal_year=fy).select_related("department", "form", "partner_type", "field", "district"))
+    records = list(
+        SurveyRecord.objects.filter(fiscal_year=fy).select_related(
+            "department", "form", "partner_type", "field", "district"
+        )
+    )
     partners = list(
         ProjectPartner.objects.filter(project_id__in=project_ids).values_list(
-            "project_id", "organization__name", "organization__org_type__code",
-            "organization__org_type__report_category", "organization__org_type__name", "share_yen",
+            "project_id",
+            "organization__name",
+            "organization__org_type__code",
+            "organization__org_type__report_category",
+            "organization__org_type__name",
+            "share_yen",
         )
     )
     by_department: Counter[str] = Counter()
@@ -144,13 +159,30 @@ def annual_report(fy: int) -> AnnualReport:
     form_names = dict(CollaborationForm.objects.values_list("id", "name"))
     field_names = dict(Field.objects.values_list("id", "name"))
     district_names = dict(District.objects.values_list("id", "name"))
-    by_form = Counter(form_names[f] for f in Project.forms.through.objects.filter(project_id__in=project_ids).values_list("collaborationform_id", flat=True))
-    by_field = Counter(field_names[f] for f in Project.fields.through.objects.filter(project_id__in=project_ids).values_list("field_id", flat=True))
-    by_district = Counter(district_names[d] for d in Project.districts.through.objects.filter(project_id__in=project_ids).values_list("district_id", flat=True))
+    by_form = Counter(
+        form_names[f]
+        for f in Project.forms.through.objects.filter(project_id__in=project_ids).values_list(
+            "collaborationform_id", flat=True
+        )
+    )
+    by_field = Counter(
+        field_names[f]
+        for f in Project.fields.through.objects.filter(project_id__in=project_ids).values_list(
+            "field_id", flat=True
+        )
+    )
+    by_district = Counter(
+        district_names[d]
+        for d in Project.districts.through.objects.filter(project_id__in=project_ids).values_list(
+            "district_id", flat=True
+        )
+    )
     by_origin: Counter[str] = Counter()
     new = continuing = 0
     city_share = 0
-    for origin, first_fy, predecessor, share in projects_qs.values_list("origin", "fiscal_year", "predecessor_id", "city_share_yen"):
+    for origin, first_fy, predecessor, share in projects_qs.values_list(
+        "origin", "fiscal_year", "predecessor_id", "city_share_yen"
+    ):
         by_origin[_choice_label(Project, "origin", origin)] += 1
         if first_fy == fy and predecessor is None:
             new += 1
@@ -212,13 +244,36 @@ def funnel(fy: int) -> list[tuple[str, str, int]]:
         return {f"{name}{k}": v for k, v in window.items()}
 
     return [
-        ("consultations", "相談", Project.objects.filter(**within("consultation_started_at")).count()),
+        (
+            "consultations",
+            "相談",
+            Project.objects.filter(**within("consultation_started_at")).count(),
+        ),
         ("proposals", "提案・応募", Application.objects.filter(**within("submitted_at")).count()),
-        ("eligible", "要件審査を通過", Application.objects.filter(eligibility_outcome="pass", **within("checked_at")).count()),
-        ("adopted", "採択", Decision.objects.filter(city_decision="adopt", **within("city_decided_at")).count()),
+        (
+            "eligible",
+            "要件審査を通過",
+            Application.objects.filter(eligibility_outcome="pass", **within("checked_at")).count(),
+        ),
+        (
+            "adopted",
+            "採択",
+            Decision.objects.filter(city_decision="adopt", **within("city_decided_at")).count(),
+        ),
         ("agreed", "協定締結", Project.objects.filter(**within("agreed_at")).count()),
-        ("completed", "完了報告", CompletionReport.objects.filter(**within("submitted_at")).count()),
-        ("evaluated", "評価", Evaluation.objects.filter(kind="final", **within("submitted_at")).values("project_id").distinct().count()),
+        (
+            "completed",
+            "完了報告",
+            CompletionReport.objects.filter(**within("submitted_at")).count(),
+        ),
+        (
+            "evaluated",
+            "評価",
+            Evaluation.objects.filter(kind="final", **within("submitted_at"))
+            .values("project_id")
+            .distinct()
+            .count(),
+        ),
     ]
 
 
@@ -227,7 +282,9 @@ def principle_means(fy: int) -> list[PrincipleMean]:
     EvaluationScore = apps.get_model("projects", "EvaluationScore")
     rows = (
         EvaluationScore.objects.filter(
-            evaluation__kind="final", evaluation__submitted_at__gte=start, evaluation__submitted_at__lt=end,
+            evaluation__kind="final",
+            evaluation__submitted_at__gte=start,
+            evaluation__submitted_at__lt=end,
             item__principle__isnull=False,
         )
         .values("item__principle_id", "evaluation__organization__org_type__code")
@@ -235,9 +292,18 @@ def principle_means(fy: int) -> list[PrincipleMean]:
     )
     means: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
-        side = "city" if row["evaluation__organization__org_type__code"] == DEPARTMENT_TYPE else "groups"
-        means[row["item__principle_id"]][side] = Decimal(str(row["mean"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return [PrincipleMean(p, means[p.pk].get("groups"), means[p.pk].get("city")) for p in Principle.objects.all()]
+        side = (
+            "city"
+            if row["evaluation__organization__org_type__code"] == DEPARTMENT_TYPE
+            else "groups"
+        )
+        means[row["item__principle_id"]][side] = Decimal(str(row["mean"])).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+    return [
+        PrincipleMean(p, means[p.pk].get("groups"), means[p.pk].get("city"))
+        for p in Principle.objects.all()
+    ]
 
 
 def participation(fy: int) -> dict[str, Any]:
@@ -245,22 +311,34 @@ def participation(fy: int) -> dict[str, Any]:
     Event = apps.get_model("events", "Event")
     Registration = apps.get_model("events", "Registration")
     Feedback = apps.get_model("events", "Feedback")
-    events = Event.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(status__in=["draft", "cancelled"])
+    events = Event.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
+        status__in=["draft", "cancelled"]
+    )
     by_kind = dict(events.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     regs = Registration.objects.filter(event__in=events).aggregate(
         confirmed=Count("id", filter=Q(status="confirmed")),
         attended=Count("id", filter=Q(checked_in_at__isnull=False)),
     )
-    satisfaction = Feedback.objects.filter(event__in=events).aggregate(mean=Avg("rating"), n=Count("id"))
+    satisfaction = Feedback.objects.filter(event__in=events).aggregate(
+        mean=Avg("rating"), n=Count("id")
+    )
     return {
         "events": sum(by_kind.values()),
-        "events_by_kind": [(_choice_label(Event, "kind", k), n) for k, n in sorted(by_kind.items())],
+        "events_by_kind": [
+            (_choice_label(Event, "kind", k), n) for k, n in sorted(by_kind.items())
+        ],
         "exchange_events": by_kind.get("exchange", 0),
         "registrations": regs["confirmed"],
         "attended": regs["attended"],
-        "satisfaction_mean": Decimal(str(satisfaction["mean"])).quantize(Decimal("0.01"), ROUND_HALF_UP) if satisfaction["mean"] else None,
+        "satisfaction_mean": Decimal(str(satisfaction["mean"])).quantize(
+            Decimal("0.01"), ROUND_HALF_UP
+        )
+        if satisfaction["mean"]
+        else None,
         "satisfaction_answers": satisfaction["n"],
-        "registered_groups": Organization.objects.groups().filter(registration_status=RegistrationStatus.VERIFIED).count(),
+        "registered_groups": Organization.objects.groups()
+        .filter(registration_status=RegistrationStatus.VERIFIED)
+        .count(),
     }
 
 
@@ -275,7 +353,11 @@ def report_years() -> list[int]:
     Project = apps.get_model("projects", "Project")
     SurveyRecord = apps.get_model("promotion", "SurveyRecord")
     years: set[int] = set()
-    for first, last in Project.objects.filter(status__in=AGREED_STATUSES).values_list("fiscal_year", "fiscal_year_end").distinct():
+    for first, last in (
+        Project.objects.filter(status__in=AGREED_STATUSES)
+        .values_list("fiscal_year", "fiscal_year_end")
+        .distinct()
+    ):
         years.update(range(first, last + 1))
     years.update(SurveyRecord.objects.values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
@@ -286,9 +368,18 @@ def money_totals(fy: int) -> dict[str, int]:
     ProjectPartner = apps.get_model("projects", "ProjectPartner")
     SurveyRecord = apps.get_model("promotion", "SurveyRecord")
     qs = counted_projects(fy)
-    city = (qs.aggregate(s=Sum("city_share_yen"))["s"] or 0) + (SurveyRecord.objects.filter(fiscal_year=fy).aggregate(s=Sum("city_share_yen"))["s"] or 0)
-    partner = (ProjectPartner.objects.filter(project__in=qs).exclude(organization__org_type__code=DEPARTMENT_TYPE).aggregate(s=Sum("share_yen"))["s"] or 0)
-    partner += SurveyRecord.objects.filter(fiscal_year=fy).aggregate(s=Sum("partner_share_yen"))["s"] or 0
+    city = (qs.aggregate(s=Sum("city_share_yen"))["s"] or 0) + (
+        SurveyRecord.objects.filter(fiscal_year=fy).aggregate(s=Sum("city_share_yen"))["s"] or 0
+    )
+    partner = (
+        ProjectPartner.objects.filter(project__in=qs)
+        .exclude(organization__org_type__code=DEPARTMENT_TYPE)
+        .aggregate(s=Sum("share_yen"))["s"]
+        or 0
+    )
+    partner += (
+        SurveyRecord.objects.filter(fiscal_year=fy).aggregate(s=Sum("partner_share_yen"))["s"] or 0
+    )
     return {"city": int(city), "partner": int(partner)}
 
 
@@ -335,31 +426,79 @@ def dashboard(*, department_ids: set[int] | None) -> Dashboard:
         applications = applications.filter(call__department_id__in=department_ids)
         issues = issues.filter(responsible_department_id__in=department_ids)
 
-    def items(qs: Any, kind: str, when: str, url_name: str, overdue_days: int | None = None) -> tuple[list[ActionItem], int]:
+    def items(
+        qs: Any, kind: str, when: str, url_name: str, overdue_days: int | None = None
+    ) -> tuple[list[ActionItem], int]:
         total = qs.count()
         rows = []
         for obj in qs.order_by(when, "id")[:ACTION_LIMIT]:
             since = getattr(obj, when)
             overdue = bool(overdue_days and since and since < now - dt.timedelta(days=overdue_days))
-            rows.append(ActionItem(kind, str(obj), reverse(url_name, args=[obj.pk]), since, overdue))
+            rows.append(
+                ActionItem(kind, str(obj), reverse(url_name, args=[obj.pk]), since, overdue)
+            )
         return rows, total
 
-    checks, n_checks = items(applications.select_related("call"), "check", "submitted_at", "calls:application-check")
-    signatures, n_signatures = items(projects.filter(status="agreement_drafting"), "sign", "agreement_drafting_at", "projects:detail")
-    reports, n_reports = items(projects.filter(status="completion_report"), "report", "completion_started_at", "projects:detail", OVERDUE_DAYS)
-    evaluations, n_evaluations = items(projects.filter(status="evaluation"), "evaluate", "evaluation_started_at", "projects:detail", OVERDUE_DAYS)
+    checks, n_checks = items(
+        applications.select_related("call"), "check", "submitted_at", "calls:application-check"
+    )
+    signatures, n_signatures = items(
+        projects.filter(status="agreement_drafting"),
+        "sign",
+        "agreement_drafting_at",
+        "projects:detail",
+    )
+    reports, n_reports = items(
+        projects.filter(status="completion_report"),
+        "report",
+        "completion_started_at",
+        "projects:detail",
+        OVERDUE_DAYS,
+    )
+    evaluations, n_evaluations = items(
+        projects.filter(status="evaluation"),
+        "evaluate",
+        "evaluation_started_at",
+        "projects:detail",
+        OVERDUE_DAYS,
+    )
     unanswered, n_unanswered = items(
-        issues.filter(status__in=["received", "reviewing"]), "answer", "created_at", "challenges:issue_detail", UNANSWERED_DAYS
+        issues.filter(status__in=["received", "reviewing"]),
+        "answer",
+        "created_at",
+        "challenges:issue_detail",
+        UNANSWERED_DAYS,
     )
     scope = "city" if department_ids is None else "departments"
     return Dashboard(
         scope=scope,
-        actions={"check": checks, "sign": signatures, "report": reports, "evaluate": evaluations, "answer": unanswered},
-        counts={"check": n_checks, "sign": n_signatures, "report": n_reports, "evaluate": n_evaluations, "answer": n_unanswered},
+        actions={
+            "check": checks,
+            "sign": signatures,
+            "report": reports,
+            "evaluate": evaluations,
+            "answer": unanswered,
+        },
+        counts={
+            "check": n_checks,
+            "sign": n_signatures,
+            "report": n_reports,
+            "evaluate": n_evaluations,
+            "answer": n_unanswered,
+        },
         deadlines=calendar(days_back=0, days_ahead=60)[:30],
-        project_status=[(_choice_label(Project, "status", s), n) for s, n in
-                        projects.order_by().values_list("status").annotate(n=Count("id", distinct=True)).values_list("status", "n")],
-        issue_status=[(_choice_label(Issue, "status", s), n) for s, n in
-                      issues.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")],
+        project_status=[
+            (_choice_label(Project, "status", s), n)
+            for s, n in projects.order_by()
+            .values_list("status")
+            .annotate(n=Count("id", distinct=True))
+            .values_list("status", "n")
+        ],
+        issue_status=[
+            (_choice_label(Issue, "status", s), n)
+            for s, n in issues.order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        ],
     )
-

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -44,9 +44,16 @@ def annual(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     years = selectors.report_years()
     breakdown_titles = documents.BREAKDOWN_TITLES
     means = [m for m in report.principle_means if m.groups is not None or m.city is not None]
-    return render(request, "reports/annual.html", {
-        "report": report, "years": years, "breakdown_titles": breakdown_titles, "means": means,
-    })
+    return render(
+        request,
+        "reports/annual.html",
+        {
+            "report": report,
+            "years": years,
+            "breakdown_titles": breakdown_titles,
+            "means": means,
+        },
+    )
 
 
 def _download_name(fiscal_year: int, ext: str) -> str:
@@ -57,7 +64,9 @@ def _download_name(fiscal_year: int, ext: str) -> str:
 def annual_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     report = _report(fiscal_year)
     muni = site_municipality()
-    data = documents.annual_report_pdf(report, municipality=muni.name if muni else "", generated_on=timezone.localdate())
+    data = documents.annual_report_pdf(
+        report, municipality=muni.name if muni else "", generated_on=timezone.localdate()
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(fiscal_year, "pdf")}"'
     return response
@@ -67,7 +76,9 @@ def annual_pdf(request: HttpRequest, fiscal_year: int) -> HttpResponse:
 def annual_xlsx(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     report = _report(fiscal_year)
     response = HttpResponse(documents.annual_report_xlsx(report), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(fiscal_year, "xlsx")}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(fiscal_year, "xlsx")}"'
+    )
     return response
 
 
@@ -77,6 +88,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not request.user.has_perm("reports.view_dashboard"):
         raise PermissionDenied
-    citywide = request.user.has_perm("reports.view_citywide_dashboard") and request.GET.get("scope") != "mine"
+    citywide = (
+        request.user.has_perm("reports.view_citywide_dashboard")
+        and request.GET.get("scope") != "mine"
+    )
     ids = None if citywide else department_ids(request.user)
-    return render(request, "reports/dashboard.html", {"dash": selectors.dashboard(department_ids=ids), "citywide": citywide})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"dash": selectors.dashboard(department_ids=ids), "citywide": citywide},
+    )

@@ -25,24 +25,43 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def council():
     district = District.objects.get(code="yoshino")
-    jichikai, school = OrganizationFactory(name="芳野第一自治会"), OrganizationFactory(name="芳野小学校PTA")
+    jichikai, school = (
+        OrganizationFactory(name="芳野第一自治会"),
+        OrganizationFactory(name="芳野小学校PTA"),
+    )
     chair = make_member(jichikai, MembershipRole.REPRESENTATIVE)
     officer = make_member(school, MembershipRole.OFFICER)
     plain = make_member(school, MembershipRole.MEMBER)
     c = Council.objects.create(district=district, name="芳野地区地域会議", chair=chair)
     c.members.create(organization=jichikai, role="会長団体")
     c.members.create(organization=school, role="構成団体")
-    return {"council": c, "chair": chair, "officer": officer, "plain": plain, "jichikai": jichikai, "school": school,
-            "resident": UserFactory(), "coordinator": make_coordinator(), "district": district}
+    return {
+        "council": c,
+        "chair": chair,
+        "officer": officer,
+        "plain": plain,
+        "jichikai": jichikai,
+        "school": school,
+        "resident": UserFactory(),
+        "coordinator": make_coordinator(),
+        "district": district,
+    }
 
 
 def test_members_draft_and_the_chair_publishes_the_record(council):
     c = council["council"]
-    meeting = services.schedule_meeting(actor=council["officer"], council=c, title="定例会",
-                                        held_at=timezone.now() - dt.timedelta(days=1), agenda="1. 防災訓練")
+    meeting = services.schedule_meeting(
+        actor=council["officer"],
+        council=c,
+        title="定例会",
+        held_at=timezone.now() - dt.timedelta(days=1),
+        agenda="1. 防災訓練",
+    )
     with pytest.raises(PermissionDenied):
         services.draft_record(actor=council["plain"], meeting=meeting, record="x")
-    meeting = services.draft_record(actor=council["officer"], meeting=meeting, record="訓練を10月に実施", decisions="10月に実施")
+    meeting = services.draft_record(
+        actor=council["officer"], meeting=meeting, record="訓練を10月に実施", decisions="10月に実施"
+    )
     assert meeting.status == "draft_record"
     with pytest.raises(PermissionDenied):
         services.publish_record(actor=council["officer"], meeting=meeting)
@@ -50,16 +69,28 @@ def test_members_draft_and_the_chair_publishes_the_record(council):
     follow(user=follower, target=council["district"])
     meeting = services.publish_record(actor=council["chair"], meeting=meeting)
     assert meeting.status == "published" and meeting.published_at
-    assert Notification.objects.filter(recipient=follower, kind="districts.record_published").exists()
+    assert Notification.objects.filter(
+        recipient=follower, kind="districts.record_published"
+    ).exists()
     with pytest.raises(ValidationError):
         services.draft_record(actor=council["officer"], meeting=meeting, record="changed")
-    verbs = list(AuditEvent.objects.filter(verb__startswith="districts.meeting").values_list("verb", "to_state"))
+    verbs = list(
+        AuditEvent.objects.filter(verb__startswith="districts.meeting").values_list(
+            "verb", "to_state"
+        )
+    )
     assert ("districts.meeting.publish", "published") in verbs
 
 
 def test_draft_records_are_private_until_published(council, client):
-    meeting = Meeting.objects.create(council=council["council"], title="定例会", held_at=timezone.now(), agenda="議題",
-                                     record="下書き", status="draft_record")
+    meeting = Meeting.objects.create(
+        council=council["council"],
+        title="定例会",
+        held_at=timezone.now(),
+        agenda="議題",
+        record="下書き",
+        status="draft_record",
+    )
     assert client.get(f"/districts/meetings/{meeting.pk}/").status_code == 404
     client.force_login(council["resident"])
     assert client.get(f"/districts/meetings/{meeting.pk}/").status_code == 404
@@ -73,8 +104,14 @@ def test_draft_records_are_private_until_published(council, client):
 
 def test_subcommittee_owns_issues_and_starts_a_project_and_an_event(council):
     c = council["council"]
-    sub = services.add_subcommittee(actor=council["chair"], council=c, name="防災部会", theme="避難所運営",
-                                    field=Field.objects.get(code="disaster"), lead=council["jichikai"])
+    sub = services.add_subcommittee(
+        actor=council["chair"],
+        council=c,
+        name="防災部会",
+        theme="避難所運営",
+        field=Field.objects.get(code="disaster"),
+        lead=council["jichikai"],
+    )
     issue = IssueFactory(district=council["district"], field=Field.objects.get(code="disaster"))
     other = IssueFactory(district=District.objects.get(code="furuya"))
     with pytest.raises(ValidationError):
@@ -82,23 +119,49 @@ def test_subcommittee_owns_issues_and_starts_a_project_and_an_event(council):
     with pytest.raises(PermissionDenied):
         services.assign_issue(actor=council["resident"], subcommittee=sub, issue=issue)
     services.assign_issue(actor=council["chair"], subcommittee=sub, issue=issue)
-    project = services.start_project_from_issue(actor=council["chair"], subcommittee=sub, issue=issue,
-                                                organization=council["jichikai"], title="避難所運営訓練", purpose="地区で避難所を運営できるようにする")
+    project = services.start_project_from_issue(
+        actor=council["chair"],
+        subcommittee=sub,
+        issue=issue,
+        organization=council["jichikai"],
+        title="避難所運営訓練",
+        purpose="地区で避難所を運営できるようにする",
+    )
     assert project.status == "draft" and list(project.issues.all()) == [issue]
     assert list(project.districts.values_list("code", flat=True)) == ["yoshino"]
     with pytest.raises(PermissionDenied):  # the officer does not manage the jichikai
-        services.start_project_from_issue(actor=council["officer"], subcommittee=sub, issue=issue,
-                                          organization=council["jichikai"], title="x", purpose="y")
+        services.start_project_from_issue(
+            actor=council["officer"],
+            subcommittee=sub,
+            issue=issue,
+            organization=council["jichikai"],
+            title="x",
+            purpose="y",
+        )
     start = timezone.now() + dt.timedelta(days=20)
-    event = services.start_event_from_issue(actor=council["chair"], subcommittee=sub, issue=issue, organization=council["jichikai"],
-                                            values={"title": "防災訓練", "summary": "地区の防災訓練", "starts_at": start,
-                                                    "ends_at": start + dt.timedelta(hours=2), "opens_at": timezone.now(),
-                                                    "closes_at": start - dt.timedelta(hours=1), "place_name": "芳野小学校", "capacity": 50})
+    event = services.start_event_from_issue(
+        actor=council["chair"],
+        subcommittee=sub,
+        issue=issue,
+        organization=council["jichikai"],
+        values={
+            "title": "防災訓練",
+            "summary": "地区の防災訓練",
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(hours=2),
+            "opens_at": timezone.now(),
+            "closes_at": start - dt.timedelta(hours=1),
+            "place_name": "芳野小学校",
+            "capacity": 50,
+        },
+    )
     assert event.district == council["district"] and issue.title in event.description
 
 
 @pytest.mark.parametrize("path", ["/districts/", "/districts/yoshino/", "/districts/nagusa/"])
-def test_district_pages_are_public_and_bounded(council, client, path, django_assert_max_num_queries):
+def test_district_pages_are_public_and_bounded(
+    council, client, path, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(40):
         response = client.get(path)
     assert response.status_code == 200
@@ -112,10 +175,18 @@ def test_district_page_query_count_does_not_grow(council, client):
         client.get("/districts/yoshino/")
     for i in range(15):
         IssueFactory(district=council["district"])
-        Meeting.objects.create(council=council["council"], title=f"会議{i}", held_at=timezone.now(), agenda="a", status="published")
+        Meeting.objects.create(
+            council=council["council"],
+            title=f"会議{i}",
+            held_at=timezone.now(),
+            agenda="a",
+            status="published",
+        )
     with CaptureQueriesContext(connection) as after:
         client.get("/districts/yoshino/")
-    assert len(after.captured_queries) <= len(before.captured_queries) + 2  # has-perm checks on the capped meeting list
+    assert (
+        len(after.captured_queries) <= len(before.captured_queries) + 2
+    )  # has-perm checks on the capped meeting list
 
 
 def test_council_management_permissions(council, client):
@@ -129,13 +200,24 @@ def test_council_management_permissions(council, client):
         assert client.get(path).status_code == 200
     client.force_login(council["chair"])
     newcomer = OrganizationFactory(name="芳野老人クラブ")
-    response = client.post(path, {"form": "member", "m-organization": newcomer.pk, "m-role": "構成団体"})
-    assert response.status_code == 302 and council["council"].members.filter(organization=newcomer).exists()
+    response = client.post(
+        path, {"form": "member", "m-organization": newcomer.pk, "m-role": "構成団体"}
+    )
+    assert (
+        response.status_code == 302
+        and council["council"].members.filter(organization=newcomer).exists()
+    )
 
 
 def test_annual_report_page_and_pdf(council, client):
-    Meeting.objects.create(council=council["council"], title="総会", held_at=timezone.make_aware(dt.datetime(2025, 5, 10, 19)),
-                           agenda="議題", record="記録", status="published")
+    Meeting.objects.create(
+        council=council["council"],
+        title="総会",
+        held_at=timezone.make_aware(dt.datetime(2025, 5, 10, 19)),
+        agenda="議題",
+        record="記録",
+        status="published",
+    )
     html = client.get("/districts/yoshino/report/2025/").content.decode()
     assert "総会" in html
     pdf = client.get("/districts/yoshino/report/2025/report.pdf")

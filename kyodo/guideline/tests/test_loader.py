@@ -7,7 +7,12 @@ import pytest
 from django.conf import settings
 
 from kyodo.guideline import models as m
-from kyodo.guideline.loader import GuidelineDataError, load_guideline, parse_guideline, read_guideline_file
+from kyodo.guideline.loader import (
+    GuidelineDataError,
+    load_guideline,
+    parse_guideline,
+    read_guideline_file,
+)
 from kyodo.guideline.selectors import setting
 
 DATA = Path(__file__).parent / "data"
@@ -18,7 +23,13 @@ def test_kawagoe_is_loaded_with_every_part_of_the_guideline():
     muni = m.Municipality.objects.get(code="kawagoe")
     assert muni.vision == "人がつながり、魅力があふれ、だれもが住み続けたいまち 川越"
     assert [p.short_name for p in m.Principle.objects.all()] == [
-        "情報公開・情報共有", "相互理解", "目的共有", "自主性・自立性尊重", "対等", "役割分担", "評価",
+        "情報公開・情報共有",
+        "相互理解",
+        "目的共有",
+        "自主性・自立性尊重",
+        "対等",
+        "役割分担",
+        "評価",
     ]
     assert [s.character for s in m.Step.objects.all()] == ["加", "輪", "互", "笑"]
     assert [a.name for a in m.ActorType.objects.all()] == ["市民", "民間団体", "事業者", "行政"]
@@ -34,7 +45,14 @@ def test_loading_twice_changes_nothing():
     def snapshot():
         return [
             list(model.objects.order_by("pk").values())
-            for model in (m.Principle, m.Step, m.District, m.DistrictSnapshot, m.Setting, m.RubricCriterion)
+            for model in (
+                m.Principle,
+                m.Step,
+                m.District,
+                m.DistrictSnapshot,
+                m.Setting,
+                m.RubricCriterion,
+            )
         ]
 
     before = snapshot()
@@ -44,9 +62,22 @@ def test_loading_twice_changes_nothing():
 
 def test_a_second_city_runs_from_its_own_file(client):
     # One deployment (one database) per city: start from an empty guideline.
-    for model in (m.RubricCriterion, m.EvaluationItem, m.DistrictSnapshot, m.District, m.Field, m.Tier,
-                  m.CollaborationForm, m.OrganizationType, m.ActorType, m.Measure, m.Step, m.Principle,
-                  m.Setting, m.Municipality):
+    for model in (
+        m.RubricCriterion,
+        m.EvaluationItem,
+        m.DistrictSnapshot,
+        m.District,
+        m.Field,
+        m.Tier,
+        m.CollaborationForm,
+        m.OrganizationType,
+        m.ActorType,
+        m.Measure,
+        m.Step,
+        m.Principle,
+        m.Setting,
+        m.Municipality,
+    ):
         model.objects.all().delete()
     load_guideline(DATA / "minato.toml")
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
@@ -67,14 +98,23 @@ def _kawagoe() -> dict:
     ("mutate", "expected"),
     [
         (lambda d: d["principles"][2].pop("name"), "principles[2].name: required"),
-        (lambda d: d["principles"][0].update(number="one"), "principles[0].number: must be a whole number"),
-        (lambda d: d["organization_types"][0].update(actor_type="aliens"), "organization_types[0].actor_type: unknown actor_types code 'aliens'"),
+        (
+            lambda d: d["principles"][0].update(number="one"),
+            "principles[0].number: must be a whole number",
+        ),
+        (
+            lambda d: d["organization_types"][0].update(actor_type="aliens"),
+            "organization_types[0].actor_type: unknown actor_types code 'aliens'",
+        ),
         (lambda d: d["districts"].append(dict(d["districts"][0])), "duplicate code 'honcho'"),
         (lambda d: d["steps"][1].update(colour="red"), "steps[1].colour: unknown field"),
         (lambda d: d.update(schema_version=99), "schema_version: must be 1"),
         (lambda d: d.pop("municipality"), "municipality: required"),
         (lambda d: d.update(tiers=[]), "tiers: at least one entry is required"),
-        (lambda d: d["district_snapshots"][0].update(as_of="yesterday"), "district_snapshots[0].as_of: must be a date"),
+        (
+            lambda d: d["district_snapshots"][0].update(as_of="yesterday"),
+            "district_snapshots[0].as_of: must be a date",
+        ),
     ],
 )
 def test_a_bad_file_names_the_field(mutate, expected):
@@ -88,7 +128,10 @@ def test_a_bad_file_names_the_field(mutate, expected):
 def test_nothing_is_half_loaded(tmp_path):
     text = (DATA / "minato.toml").read_text(encoding="utf-8")
     # Valid up to the last section, then a broken reference: the whole load must fail.
-    broken = text.replace('principle = "openness"\nname = "公開"\nmax_score', 'principle = "nope"\nname = "公開"\nmax_score')
+    broken = text.replace(
+        'principle = "openness"\nname = "公開"\nmax_score',
+        'principle = "nope"\nname = "公開"\nmax_score',
+    )
     path = tmp_path / "broken.toml"
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(GuidelineDataError):
@@ -111,7 +154,10 @@ def test_load_guideline_command_reports_errors(tmp_path):
     data = tomllib.loads((DATA / "minato.toml").read_text(encoding="utf-8"))
     assert data["municipality"]["code"] == "umibe"
     path = tmp_path / "bad.toml"
-    path.write_text((DATA / "minato.toml").read_text(encoding="utf-8").replace('name = "港地区"', 'name = ""'), encoding="utf-8")
+    path.write_text(
+        (DATA / "minato.toml").read_text(encoding="utf-8").replace('name = "港地区"', 'name = ""'),
+        encoding="utf-8",
+    )
     with pytest.raises(CommandError) as excinfo:
         call_command("load_guideline", str(path))
     assert "districts[0].name: must not be empty" in str(excinfo.value)

@@ -18,5 +18,9 @@ class Command(BaseCommand):
         try:
             counts = load_guideline(options["path"], progress=lambda m: self.stdout.write(f"  {m}"))
         except GuidelineDataError as exc:
-            raise CommandError("The guideline file is invalid:\n" + "\n".join(f"- {e}" for e in exc.errors)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Loaded {options['path']} ({sum(counts.values())} rows)"))
+            raise CommandError(
+                "The guideline file is invalid:\n" + "\n".join(f"- {e}" for e in exc.errors)
+            ) from exc
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {options['path']} ({sum(counts.values())} rows)")
+        )
