@@ -14,7 +14,12 @@ for path in sys.argv[2:]:
         catalog = read_po(fh, locale="ja")
     filled = 0
     for message in catalog:
-        if message.id and not message.string and isinstance(message.id, str) and message.id in table:
+        if (
+            message.id
+            and not message.string
+            and isinstance(message.id, str)
+            and message.id in table
+        ):
             message.string = table[message.id]
             filled += 1
     with open(path, "wb") as fh:

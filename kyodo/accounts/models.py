@@ -50,7 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     district = models.ForeignKey(
         District, verbose_name=_("district"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    fields_of_interest = models.ManyToManyField(Field, verbose_name=_("fields of interest"), blank=True)
+    fields_of_interest = models.ManyToManyField(
+        Field, verbose_name=_("fields of interest"), blank=True
+    )
     language = models.CharField(
         _("language"), max_length=5, choices=[("ja", "日本語"), ("en", "English")], default="ja"
     )

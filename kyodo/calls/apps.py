@@ -6,3 +6,8 @@ class CallsConfig(AppConfig):
     name = "kyodo.calls"
     label = "calls"
     verbose_name = _("Calls and subsidies")
+
+    def ready(self) -> None:
+        from kyodo.core.hooks import NavItem, register_nav_item
+
+        register_nav_item(NavItem("calls:list", _("Calls and subsidies"), 40))

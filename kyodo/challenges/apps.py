@@ -6,3 +6,37 @@ class ChallengesConfig(AppConfig):
     name = "kyodo.challenges"
     label = "challenges"
     verbose_name = _("Local issues")
+
+    def ready(self) -> None:
+        from kyodo.challenges.home import cached_block
+        from kyodo.challenges.models import Issue, IssueComment
+        from kyodo.challenges.moderation import register_moderated
+        from kyodo.challenges.services import HOME_BLOCK_KEY
+        from kyodo.core.hooks import HomeBlock, NavItem, register_home_block, register_nav_item
+        from kyodo.guideline.models import District
+        from kyodo.notifications.registry import register_followable
+
+        register_nav_item(NavItem("challenges:issue_list", _("Local issues"), 10))
+        register_home_block(
+            HomeBlock(
+                key=HOME_BLOCK_KEY,
+                order=10,
+                context=cached_block(HOME_BLOCK_KEY, 60, new_issues_block),
+                template="challenges/home_block.html",
+            )
+        )
+        register_followable(Issue, lambda user, obj: user.has_perm("challenges.view_issue", obj))
+        # Following a district: told about new issues there.
+        register_followable(District, lambda user, obj: True)
+        register_moderated(Issue, author=lambda i: i.author, title=lambda i: i.title)
+        register_moderated(
+            IssueComment,
+            author=lambda c: c.author,
+            title=lambda c: _("Comment on “%(title)s”") % {"title": c.issue.title},
+        )
+
+
+def new_issues_block() -> dict[str, object]:
+    from kyodo.challenges.selectors import issue_counts, latest_issues
+
+    return {"issues": latest_issues(5), "counts": issue_counts()}

@@ -73,7 +73,9 @@ class DemoContext:
     ) -> list[Any]:
         created: list[Any] = []
         batches = [objs[i : i + batch_size] for i in range(0, len(objs), batch_size)]
-        for batch in self.progress(batches, len(batches), str(label or model._meta.verbose_name_plural)):
+        for batch in self.progress(
+            batches, len(batches), str(label or model._meta.verbose_name_plural)
+        ):
             created.extend(model._default_manager.bulk_create(batch, batch_size=batch_size))
         return created
 

@@ -50,7 +50,9 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def stream() -> Iterable[str]:
@@ -79,7 +81,9 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
     return out.getvalue()
 
 
-def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data") -> HttpResponse:
+def xlsx_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data"
+) -> HttpResponse:
     response = HttpResponse(xlsx_bytes([(sheet, header, rows)]), content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(filename, "xlsx")
     return response

@@ -35,7 +35,9 @@ METHOD_MAP = [
     ("**/jinja2/**.html", "jinja2"),
     ("**/jinja2/**.txt", "jinja2"),
 ]
-OPTIONS = {"**/jinja2/**": {"extensions": "jinja2.ext.do", "newstyle_gettext": "true", "trimmed": "false"}}
+OPTIONS = {
+    "**/jinja2/**": {"extensions": "jinja2.ext.do", "newstyle_gettext": "true", "trimmed": "false"}
+}
 LANGUAGES = ("ja",)
 
 

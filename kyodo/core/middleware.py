@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 CSP = "; ".join(
     [
@@ -28,8 +28,30 @@ CSP_API_DOCS = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inlin
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
 
+# Powerful browser features the site never uses: no page (or injected script) may ask for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "display-capture",
+        "browsing-topics",
+    )
+)
+
 
 class SecurityHeadersMiddleware:
+    """Adds the CSP and the other headers Django's SecurityMiddleware does not set.
+
+    A response may bring its own CSP (file downloads set a sandbox); a view may set
+    `response.kyodo_relaxed_csp = True` (only the API docs page does) to allow inline code.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -38,7 +60,7 @@ class SecurityHeadersMiddleware:
         if "Content-Security-Policy" not in response:
             relaxed = getattr(response, "kyodo_relaxed_csp", False)
             response["Content-Security-Policy"] = CSP_API_DOCS if relaxed else CSP
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
@@ -62,3 +84,41 @@ class SessionIdleTimeoutMiddleware:
                 # Write at most once a minute so reads do not turn into session writes.
                 request.session[self.key] = now
         return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request whose query string, form fields or JSON body contain a NUL
+    character. PostgreSQL text cannot hold NUL, so a view that filters on a raw query
+    parameter would otherwise fail with a 500; no legitimate input contains it.
+
+    Multipart bodies are not parsed here (views may change upload handlers); their text
+    fields go through forms, whose CharFields refuse NUL already.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            return HttpResponseBadRequest(
+                "NUL characters are not allowed.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if content_type.startswith("application/x-www-form-urlencoded"):
+                return any(
+                    "\x00" in key or any("\x00" in v for v in values)
+                    for key, values in request.POST.lists()
+                )
+            if content_type.startswith("application/json"):
+                body = request.body
+                return b"\\u0000" in body or b"\x00" in body
+        return False

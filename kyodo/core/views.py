@@ -45,12 +45,15 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
-def _error(request: HttpRequest, status: int, template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, template: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     try:
         return render(request, template, {**(extra or {})}, status=status)
     except Exception:  # the error page must never fail: fall back to plain text
         return HttpResponse(
-            "エラーが発生しました。しばらくしてからもう一度お試しください。", status=status,
+            "エラーが発生しました。しばらくしてからもう一度お試しください。",
+            status=status,
             content_type="text/plain; charset=utf-8",
         )
 
@@ -71,6 +74,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _error(request, 400, "core/400.html")
 
 
-def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes: too many failed logins."""
     return _error(request, 429, "core/lockout.html")

@@ -6,3 +6,18 @@ class EventsConfig(AppConfig):
     name = "kyodo.events"
     label = "events"
     verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from kyodo.accounts.personal_data import (
+            register_account_deletion_handler,
+            register_personal_data_exporter,
+            register_private_data_grant,
+        )
+        from kyodo.core.hooks import NavItem, register_nav_item
+        from kyodo.events import personal_data
+
+        register_nav_item(NavItem("events:list", _("Events and volunteering"), 50))
+        register_nav_item(NavItem("events:facility-list", _("Activity bases"), 55))
+        register_personal_data_exporter("event_registrations", personal_data.export_registrations)
+        register_account_deletion_handler("events", personal_data.release_on_deletion)
+        register_private_data_grant("events", personal_data.organiser_may_see_contact)

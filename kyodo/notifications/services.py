@@ -11,10 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
-from kyodo.notifications.models import Follow, Notification
+from kyodo.core.audit import record_event
+from kyodo.notifications.models import DeliveryPreference, Follow, Frequency, Notification
 
 
 def notify(
@@ -39,11 +43,15 @@ def notify(
         if not user.is_active or user.deleted_at is not None:
             continue
         seen.add(user.pk)
-        rows.append(Notification(recipient=user, kind=kind, subject=subject[:200], body=body, url=url))
+        rows.append(
+            Notification(recipient=user, kind=kind, subject=subject[:200], body=body, url=url)
+        )
     created = Notification.objects.bulk_create(rows)
     if created:
         ids = [n.pk for n in created if n.pk is not None] or list(
-            Notification.objects.filter(recipient_id__in=seen, kind=kind).order_by("-id").values_list("id", flat=True)[: len(created)]
+            Notification.objects.filter(recipient_id__in=seen, kind=kind)
+            .order_by("-id")
+            .values_list("id", flat=True)[: len(created)]
         )
 
         def _deliver() -> None:
@@ -86,3 +94,39 @@ def is_following(user: Any, target: models.Model) -> bool:
 def followers_of(target: models.Model) -> models.QuerySet[User]:
     ct, pk = _target(target)
     return User.objects.filter(follows__target_type=ct, follows__target_id=pk, is_active=True)
+
+
+def mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications read (idempotent)."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def set_delivery_preference(*, actor: User, frequency: str) -> DeliveryPreference:
+    if frequency not in Frequency.values:
+        raise ValidationError(_("Choose how often you want e-mail."), code="invalid_frequency")
+    with transaction.atomic():
+        pref, _created = DeliveryPreference.objects.select_for_update().get_or_create(user=actor)
+        before = pref.frequency if not _created else ""
+        pref.frequency = frequency
+        pref.save(update_fields=["frequency", "updated_at"])
+        record_event(
+            actor=actor,
+            verb="notifications.preference.change",
+            target=pref,
+            from_state=before,
+            to_state=frequency,
+        )
+    return pref

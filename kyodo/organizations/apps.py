@@ -6,3 +6,28 @@ class OrganizationsConfig(AppConfig):
     name = "kyodo.organizations"
     label = "organizations"
     verbose_name = _("Organizations")
+
+    def ready(self) -> None:
+        from kyodo.accounts.hooks import register_my_page_section
+        from kyodo.accounts.personal_data import (
+            register_account_deletion_handler,
+            register_personal_data_exporter,
+            register_private_data_grant,
+        )
+        from kyodo.core.hooks import NavItem, register_nav_item
+        from kyodo.organizations import services
+        from kyodo.organizations.me import manages_group_of, my_organizations_section
+
+        register_nav_item(NavItem("organizations:directory", _("Organizations"), 20))
+        register_nav_item(NavItem("organizations:offer-list", _("Offers and needs"), 25))
+        register_personal_data_exporter("memberships", services.memberships_export)
+        register_personal_data_exporter("contact_messages", services.contact_requests_export)
+        register_account_deletion_handler(
+            "organizations",
+            services.end_memberships_on_deletion,
+            check=services.check_account_deletion,
+        )
+        register_private_data_grant("organizations.roster", manages_group_of)
+        register_my_page_section(
+            "organizations", 10, "organizations/me_section.html", my_organizations_section
+        )

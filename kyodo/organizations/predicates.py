@@ -37,15 +37,15 @@ def forget_memberships(user: Any) -> None:
 
 
 def organization_ids(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
-    return {
-        m.organization_id
-        for m in active_memberships(user)
-        if roles is None or m.role in roles
-    }
+    return {m.organization_id for m in active_memberships(user) if roles is None or m.role in roles}
 
 
 def department_ids(user: Any) -> set[int]:
-    return {m.organization_id for m in active_memberships(user) if m.organization.org_type.actor_type.is_government}
+    return {
+        m.organization_id
+        for m in active_memberships(user)
+        if m.organization.org_type.actor_type.is_government
+    }
 
 
 def _org_id(obj: Any) -> int | None:

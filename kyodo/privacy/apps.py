@@ -6,3 +6,10 @@ class PrivacyConfig(AppConfig):
     name = "kyodo.privacy"
     label = "privacy"
     verbose_name = _("Privacy and audit")
+
+    def ready(self) -> None:
+        # Registers the built-in retention policies (accounts, audit log).
+        from kyodo.accounts.personal_data import register_personal_data_exporter
+        from kyodo.privacy import services
+
+        register_personal_data_exporter("privacy_requests", services.privacy_requests_export)

@@ -1,8 +1,31 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def org_projects_section(request: Any, org: Any) -> dict[str, Any] | None:
+    """The organization page's "Collaboration projects" section: its public projects."""
+    from kyodo.projects.workflow import PUBLIC_STATUSES
+
+    projects = list(
+        org.projects.filter(status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("-fiscal_year", "-id")[:20]
+    )
+    if not projects:
+        return None
+    return {"org_projects": projects}
 
 
 class ProjectsConfig(AppConfig):
     name = "kyodo.projects"
     label = "projects"
     verbose_name = _("Collaboration projects")
+
+    def ready(self) -> None:
+        from kyodo.core.hooks import NavItem, register_nav_item
+        from kyodo.organizations.hooks import register_org_section
+
+        register_nav_item(NavItem("projects:list", _("Projects"), 30))
+        register_org_section("projects", 30, "projects/org_section.html", org_projects_section)

@@ -24,7 +24,9 @@ import pytest
 # themselves (building fixtures) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (360, 1280)
@@ -43,7 +45,9 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium): browser tests skipped")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (apt-get install chromium): browser tests skipped"
+    )
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(skip)
@@ -59,7 +63,9 @@ def _playwright() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser(_playwright: Any) -> Iterator[Any]:
-    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
     yield browser
     browser.close()
 
@@ -81,7 +87,10 @@ def _new_page(browser: Any, lang: str) -> Any:
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.kyodo_console_errors = []
-    page.on("console", lambda msg: page.kyodo_console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: page.kyodo_console_errors.append(msg.text) if msg.type == "error" else None,
+    )
     return page
 
 
@@ -110,7 +119,9 @@ def login(live_url: Any) -> Callable[[Any, Any], None]:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url("/")}])
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_url("/")}]
+        )
 
     return do_login
 
@@ -124,7 +135,9 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     for v in violations:
         lines.append(f"- {v['id']} ({v.get('impact')}): {v.get('help')}")
         for node in v.get("nodes", [])[:5]:
-            lines.append(f"    at {node.get('target')}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"    at {node.get('target')}: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
     return "\n".join(lines)
 
 
@@ -134,7 +147,13 @@ def axe_check(live_url: Any) -> Callable[..., None]:
 
     axe = Axe()
 
-    def check(page: Any, path: str | None = None, *, name: str | None = None, widths: tuple[int, ...] = WIDTHS) -> None:
+    def check(
+        page: Any,
+        path: str | None = None,
+        *,
+        name: str | None = None,
+        widths: tuple[int, ...] = WIDTHS,
+    ) -> None:
         """Check the page at `path` (or the page as it is now, when path is None)."""
         label = _slug(name or path or page.url)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -143,14 +162,24 @@ def axe_check(live_url: Any) -> Callable[..., None]:
             page.set_viewport_size({"width": width, "height": 800})
             if path is not None:
                 response = page.goto(live_url(path))
-                assert response is not None and response.status < 400, f"{path}: HTTP {response and response.status}"
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+                assert response is not None and response.status < 400, (
+                    f"{path}: HTTP {response and response.status}"
+                )
+            results = axe.run(
+                page,
+                options={
+                    "runOnly": {"type": "tag", "values": AXE_TAGS},
+                    "resultTypes": ["violations"],
+                },
+            )
             page.screenshot(path=str(ARTIFACTS / f"{label}-{width}.png"), full_page=True)
             violations = results.response["violations"]
             if violations:
                 failures.append(f"at {width}px:\n{format_violations(violations)}")
             # No horizontal scrolling at phone width (WCAG 1.4.10 reflow).
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             if overflow > 1:
                 failures.append(f"at {width}px: the page scrolls horizontally by {overflow}px")
         assert not failures, f"{label}: accessibility problems\n" + "\n".join(failures)

@@ -9,7 +9,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [("/", "home"), ("/about/", "about"), ("/accessibility/", "accessibility"), ("/no-such-page/", None)],
+    [
+        ("/", "home"),
+        ("/about/", "about"),
+        ("/accessibility/", "accessibility"),
+        ("/no-such-page/", None),
+    ],
 )
 def test_core_pages_have_no_axe_violations(page, axe_check, live_url, path, name):
     if name is None:
@@ -25,7 +30,20 @@ def test_home_shows_the_guideline_in_japanese_and_english(page, page_en, live_ur
     page.goto(live_url("/"))
     text = page.inner_text("main")
     assert "人がつながり、魅力があふれ、だれもが住み続けたいまち 川越" in text
-    for word in ("市民", "民間団体", "事業者", "行政", "自助", "共助", "公助", "情報公開・情報共有", "加", "輪", "互", "笑"):
+    for word in (
+        "市民",
+        "民間団体",
+        "事業者",
+        "行政",
+        "自助",
+        "共助",
+        "公助",
+        "情報公開・情報共有",
+        "加",
+        "輪",
+        "互",
+        "笑",
+    ):
         assert word in text
     page_en.goto(live_url("/"))
     assert "Self-help" in page_en.inner_text("main")

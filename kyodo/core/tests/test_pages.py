@@ -77,4 +77,7 @@ def test_database_settings():
             assert psycopg.__version__.startswith("3")
             cursor.execute("SHOW server_encoding")
             assert cursor.fetchone()[0] == "UTF8"
-    assert connection.settings_dict["TIME_ZONE"] is None or connection.settings_dict["TIME_ZONE"] == "Asia/Tokyo"
+    assert (
+        connection.settings_dict["TIME_ZONE"] is None
+        or connection.settings_dict["TIME_ZONE"] == "Asia/Tokyo"
+    )

@@ -45,7 +45,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     status = "active"
 
 
-def make_member(org: Organization, role: str = MembershipRole.MEMBER, **user_kwargs: object) -> object:
+def make_member(
+    org: Organization, role: str = MembershipRole.MEMBER, **user_kwargs: object
+) -> object:
     """A new user who is an active member of `org` with `role`; returns the user."""
     user = UserFactory(**user_kwargs)
     MembershipFactory(user=user, organization=org, role=role)
@@ -53,7 +55,10 @@ def make_member(org: Organization, role: str = MembershipRole.MEMBER, **user_kwa
 
 
 def make_coordinator(**user_kwargs: object) -> object:
-    dept = Organization.objects.filter(is_coordinating_department=True).first() or CoordinatingDepartmentFactory()
+    dept = (
+        Organization.objects.filter(is_coordinating_department=True).first()
+        or CoordinatingDepartmentFactory()
+    )
     return make_member(dept, MembershipRole.MEMBER, **user_kwargs)
 
 

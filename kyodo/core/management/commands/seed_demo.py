@@ -20,13 +20,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2018)
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help="1 = Kawagoe today; 10 = ten years of Kawagoe (benchmarks)")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="1 = Kawagoe today; 10 = ten years of Kawagoe (benchmarks)",
+        )
         parser.add_argument("--only", nargs="*", help="only these app labels")
 
     def handle(self, *args: Any, **options: Any) -> None:
         load_guideline(settings.KYODO_GUIDELINE_FILE)
-        ctx = DemoContext(seed=options["seed"], scale=options["scale"], today=timezone.localdate(), out=self.stdout)
+        ctx = DemoContext(
+            seed=options["seed"],
+            scale=options["scale"],
+            today=timezone.localdate(),
+            out=self.stdout,
+        )
         started = time.monotonic()
         for app in apps.get_app_configs():
             if not app.name.startswith("kyodo."):
@@ -41,7 +50,10 @@ class Command(BaseCommand):
                 raise
             if not hasattr(module, "seed"):
                 continue
-            if hasattr(module, "load_shared") and DemoDataset.objects.filter(app_label=app.label).exists():
+            if (
+                hasattr(module, "load_shared")
+                and DemoDataset.objects.filter(app_label=app.label).exists()
+            ):
                 module.load_shared(ctx)  # later apps may need what this one made
             if DemoDataset.objects.filter(app_label=app.label).exists():
                 self.stdout.write(f"{app.label}: demo data already present, skipped")
@@ -50,9 +62,15 @@ class Command(BaseCommand):
             t0 = time.monotonic()
             with transaction.atomic():
                 rows = module.seed(ctx) or {}
-                DemoDataset.objects.create(app_label=app.label, seed=ctx.seed, scale=ctx.scale, rows=rows)
+                DemoDataset.objects.create(
+                    app_label=app.label, seed=ctx.seed, scale=ctx.scale, rows=rows
+                )
             summary = ", ".join(f"{k} {v:,}" for k, v in rows.items())
-            self.stdout.write(self.style.SUCCESS(f"{app.label}: {summary} ({time.monotonic() - t0:.1f}s)"))
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready in {time.monotonic() - started:.1f}s. Demo accounts use the password {DEMO_PASSWORD!r}."
-        ))
+            self.stdout.write(
+                self.style.SUCCESS(f"{app.label}: {summary} ({time.monotonic() - t0:.1f}s)")
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready in {time.monotonic() - started:.1f}s. Demo accounts use the password {DEMO_PASSWORD!r}."
+            )
+        )

@@ -8,11 +8,15 @@ from kyodo.core import i18n
 
 
 class Command(BaseCommand):
-    help = "extract: update .po files from Python and Jinja2; compile: write .mo; check: fail on gaps."
+    help = (
+        "extract: update .po files from Python and Jinja2; compile: write .mo; check: fail on gaps."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["extract", "compile", "check"])
-        parser.add_argument("apps", nargs="*", help="app labels to extract (default: all; 'config' for config/)")
+        parser.add_argument(
+            "apps", nargs="*", help="app labels to extract (default: all; 'config' for config/)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

@@ -1,0 +1,482 @@
+"""Demo participation data: activity bases with rooms and bookings, ≥ 5,000 events per unit
+of scale over three years (2.5 years past, half a year ahead), with registrations, waiting
+lists, check-ins and satisfaction feedback. Counters on each event match its registrations.
+
+Built with bulk_create in chunks (scale 10 ≈ 50,000 events and ≈ 1,000,000 registrations
+without holding them all in memory). People and organizations come from the database (the
+accounts and organizations demo data run before this one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+
+from kyodo.accounts.models import User
+from kyodo.core.demo import DEMO_PASSWORD, DemoContext
+from kyodo.events.models import (
+    BookingLottery,
+    Event,
+    EventKind,
+    Facility,
+    Feedback,
+    Question,
+    Registration,
+    Room,
+    RoomBooking,
+    Slot,
+)
+from kyodo.events.workflow import BookingStatus, EventStatus, RegistrationStatus
+from kyodo.guideline.models import District, Field
+from kyodo.organizations.models import Organization
+from kyodo.organizations.models import RegistrationStatus as OrgStatus
+
+FACILITIES: list[tuple[str, str, str, str, list[tuple[str, int, str]]]] = [
+    # name, kana, district code, address, rooms (name, capacity, equipment)
+    (
+        "ウェスタ川越",
+        "うぇすたかわごえ",
+        "honcho",
+        "川越市新宿町1-17-17",
+        [
+            ("多目的ホール", 200, "プロジェクター、音響設備、ステージ"),
+            ("活動室1", 40, "ホワイトボード、長机"),
+            ("活動室2", 24, "ホワイトボード"),
+            ("創作室", 30, "流し台、作業台"),
+        ],
+    ),
+    (
+        "川越市市民活動支援センター",
+        "かわごえししみんかつどうしえんせんたー",
+        "honcho",
+        "川越市連雀町19-3 蓮馨寺境内",
+        [
+            ("会議室A", 20, "ホワイトボード、プロジェクター"),
+            ("会議室B", 12, "ホワイトボード"),
+            ("作業スペース", 8, "印刷機、紙折り機"),
+        ],
+    ),
+]
+CENTERS = [
+    "yoshino",
+    "furuya",
+    "minami-furuya",
+    "takashina",
+    "fukuhara",
+    "daito",
+    "kasumigaseki",
+    "kasumigaseki-kita",
+    "nagusa",
+    "yamada",
+]
+
+TITLES: dict[str, list[str]] = {
+    EventKind.EVENT: [
+        "{district}ふれあいまつり",
+        "{field}を考えるつどい",
+        "{district}防災フェア",
+        "親子で楽しむ{field}の日",
+        "{district}ごみゼロ運動",
+        "小江戸{field}ウォーク",
+        "{district}夏祭り",
+        "{field}パネル展",
+    ],
+    EventKind.VOLUNTEER: [
+        "{district}清掃ボランティア募集",
+        "川越まつり運営ボランティア",
+        "{field}活動のお手伝い募集",
+        "子ども食堂ボランティア（{district}）",
+        "防犯パトロール参加者募集（{district}）",
+        "{field}イベントの受付スタッフ募集",
+    ],
+    EventKind.COURSE: [
+        "はじめての{field}講座",
+        "{field}リーダー養成講座",
+        "地域で学ぶ{field}入門",
+        "市民活動のための会計講座",
+        "チラシづくり講座",
+        "{field}連続講座（全3回）",
+    ],
+    EventKind.EXCHANGE: [
+        "市民活動団体交流会",
+        "{district}地域会議 団体交流会",
+        "{field}分野の団体交流カフェ",
+        "協働事業報告・交流会",
+        "市民活動フォーラム",
+    ],
+}
+KIND_WEIGHTS = [
+    (EventKind.EVENT, 40),
+    (EventKind.VOLUNTEER, 25),
+    (EventKind.COURSE, 25),
+    (EventKind.EXCHANGE, 10),
+]
+CAPACITIES = [10, 12, 15, 20, 20, 25, 30, 30, 40, 50, 60]
+ACCESS = [
+    "車いすでご来場いただけます。",
+    "手話通訳があります（事前申込）。",
+    "託児があります（要予約）。",
+    "会場は2階です。エレベーターがあります。",
+    "",
+]
+QUESTIONS = [
+    ("参加人数（ご家族を含む）", "", ""),
+    ("アレルギーの有無", "", ""),
+    ("昼食", "", "要\n不要"),
+    ("このイベントを何で知りましたか", "", "広報川越\nウェブサイト\n知人\nその他"),
+]
+RATINGS = [5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1]
+COMMENTS = [
+    "とても楽しかったです。",
+    "また参加したいです。",
+    "説明がわかりやすかった。",
+    "会場が少し狭かった。",
+    "地域の人と知り合えてよかった。",
+    "",
+    "",
+    "",
+]
+
+
+def _weighted(rng: random.Random, items: list[tuple[Any, int]]) -> Any:
+    return rng.choices([i for i, _w in items], weights=[w for _i, w in items])[0]
+
+
+def _people(ctx: DemoContext) -> list[tuple[int, int | None]]:
+    people: list[tuple[int, int | None]] = list(
+        User.objects.filter(is_active=True, deleted_at__isnull=True, is_superuser=False)
+        .order_by("id")
+        .values_list("id", "district_id")
+    )
+    if len(people) >= 50:
+        return people
+    # Running alone (no accounts demo data): a small pool of residents.
+    rng = ctx.rng_for("events:people")
+    districts: list[int | None] = list(District.objects.values_list("id", flat=True)) or [None]
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"event-resident{i}@example.jp",
+                display_name=f"参加者{i}",
+                password=password,
+                district_id=rng.choice(districts),
+            )
+            for i in range(200)
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        User.objects.filter(is_active=True, is_superuser=False)
+        .order_by("id")
+        .values_list("id", "district_id")
+    )
+
+
+def seed(ctx: DemoContext) -> dict[str, int]:
+    rng = ctx.rng_for("events")
+    districts = {d.code: d for d in District.objects.all()}
+    fields = list(Field.objects.order_by("order"))
+    groups = list(
+        Organization.objects.groups()
+        .exclude(registration_status=OrgStatus.SUSPENDED)
+        .order_by("id")
+    )
+    departments = list(Organization.objects.departments().order_by("id"))
+    if not groups and not departments:
+        ctx.out.write(
+            "  events: no organizations in the database; run the organizations demo first\n"
+        )
+        return {}
+    coordinating = next(
+        (d for d in departments if d.is_coordinating_department),
+        departments[0] if departments else None,
+    )
+    people = _people(ctx)
+    person_ids = [p for p, _d in people]
+
+    facilities, rooms = _seed_facilities(ctx, districts, coordinating)
+    n_bookings = _seed_bookings(
+        ctx,
+        rng,
+        rooms,
+        [g for g in groups if g.registration_status == OrgStatus.VERIFIED] or groups,
+    )
+
+    # --- Events --------------------------------------------------------------------------
+    total = ctx.count(5000)
+    start = ctx.today - dt.timedelta(days=913)
+    span_days = 913 + 182
+    organizers = groups * 3 + departments if groups else departments
+    district_list: list[District | None] = list(districts.values()) or [None]
+    events: list[Event] = []
+    event_fields: list[tuple[int, int]] = []
+    for i in range(total):
+        kind = _weighted(rng, KIND_WEIGHTS)
+        org = rng.choice(organizers)
+        day = start + dt.timedelta(days=int(span_days * i / total) + rng.randint(0, 2))
+        hour = rng.choice([9, 10, 10, 13, 14, 18])
+        starts = ctx.aware(day, hour, rng.choice([0, 0, 30]))
+        ends = starts + dt.timedelta(hours=rng.choice([1, 2, 2, 3, 4]))
+        room = rng.choice(rooms) if rooms and rng.random() < 0.5 else None
+        district = room.facility.district if room else rng.choice(district_list)
+        field = rng.choice(fields) if fields else None
+        title = rng.choice(TITLES[kind]).format(
+            district=district.name if district else "川越", field=field.name if field else "地域"
+        )
+        capacity = min(rng.choice(CAPACITIES), room.capacity) if room else rng.choice(CAPACITIES)
+        status = EventStatus.PUBLISHED
+        roll = rng.random()
+        if roll < 0.02:
+            status = EventStatus.CANCELLED
+        elif roll < 0.05 and day > ctx.today:
+            status = EventStatus.DRAFT
+        opens = starts - dt.timedelta(days=rng.choice([14, 21, 30, 45]))
+        events.append(
+            Event(
+                title=title,
+                kind=kind,
+                status=status,
+                summary=f"{title}を開催します。どなたでもご参加いただけます。",
+                description=f"{org.name}が主催します。\n\n持ち物：筆記用具、飲み物",
+                organization=org,
+                starts_at=starts,
+                ends_at=ends,
+                room=room,
+                place_name="" if room else f"{district.name if district else '市内'}公民館",
+                address="" if room else "川越市内",
+                district=district,
+                capacity=capacity,
+                opens_at=opens,
+                closes_at=starts - dt.timedelta(hours=rng.choice([1, 24, 48])),
+                accessibility=rng.choice(ACCESS),
+                cost_yen=rng.choice([0, 0, 0, 0, 300, 500, 1000]),
+                asks_real_name=kind in (EventKind.VOLUNTEER, EventKind.COURSE),
+                asks_phone=kind == EventKind.VOLUNTEER,
+                published_at=opens if status != EventStatus.DRAFT else None,
+                cancelled_at=opens + dt.timedelta(days=3)
+                if status == EventStatus.CANCELLED
+                else None,
+                cancel_reason="荒天のため中止します。" if status == EventStatus.CANCELLED else "",
+            )
+        )
+    created = ctx.bulk_create(Event, events, label="events")
+    through = Event.fields.through
+    for e in created:
+        for f in rng.sample(fields, k=min(len(fields), rng.choice([1, 1, 2]))):
+            event_fields.append((e.pk, f.pk))
+    ctx.bulk_create(
+        through, [through(event_id=e, field_id=f) for e, f in event_fields], label="event fields"
+    )
+    questions = []
+    for e in created:
+        if rng.random() < 0.1:
+            for order, (label, hint, choices) in enumerate(
+                rng.sample(QUESTIONS, k=rng.choice([1, 2])), 1
+            ):
+                questions.append(
+                    Question(event=e, order=order, label=label, help_text=hint, choices=choices)
+                )
+    ctx.bulk_create(Question, questions, label="questions")
+
+    # --- Registrations, in chunks of events -------------------------------------------------
+    now = ctx.aware(ctx.today, 12)
+    counts = {"registrations": 0, "waitlisted": 0, "attended": 0, "feedback": 0}
+    chunk = 500
+    chunks = [created[i : i + chunk] for i in range(0, len(created), chunk)]
+    for batch in ctx.progress(chunks, len(chunks), "registrations"):
+        regs: list[Registration] = []
+        feedback: list[Feedback] = []
+        changed: list[Event] = []
+        for e in batch:
+            if e.status == EventStatus.DRAFT:
+                continue
+            registration_over = e.opens_at < now
+            if not registration_over:
+                continue
+            demand = int(e.capacity * rng.uniform(0.3, 1.35))
+            if e.closes_at > now:  # registration still open: part of the demand so far
+                demand = int(demand * rng.uniform(0.2, 0.8))
+            chosen = rng.sample(person_ids, k=min(demand, len(person_ids)))
+            window = max(1, int((min(e.closes_at, now) - e.opens_at).total_seconds()))
+            times = sorted(e.opens_at + dt.timedelta(seconds=rng.randrange(window)) for _ in chosen)
+            past = e.ends_at < now
+            confirmed = waiting = 0
+            for uid, at in zip(chosen, times, strict=True):
+                if confirmed < e.capacity:
+                    reg_status = RegistrationStatus.CONFIRMED
+                elif e.status == EventStatus.PUBLISHED:
+                    reg_status = RegistrationStatus.WAITLISTED
+                else:
+                    continue
+                if e.status == EventStatus.CANCELLED or rng.random() < 0.04:
+                    reg = Registration(
+                        event_id=e.pk,
+                        user_id=uid,
+                        status=RegistrationStatus.CANCELLED,
+                        queued_at=at,
+                        cancelled_at=at + dt.timedelta(days=1),
+                    )
+                    regs.append(reg)
+                    continue
+                attended = (
+                    past and reg_status == RegistrationStatus.CONFIRMED and rng.random() < 0.85
+                )
+                regs.append(
+                    Registration(
+                        event_id=e.pk,
+                        user_id=uid,
+                        status=reg_status,
+                        queued_at=at,
+                        confirmed_at=at if reg_status == RegistrationStatus.CONFIRMED else None,
+                        checked_in_at=e.starts_at if attended else None,
+                        share_real_name=e.asks_real_name and rng.random() < 0.6,
+                        share_phone=e.asks_phone and rng.random() < 0.4,
+                        reminded_at=e.starts_at - dt.timedelta(days=1)
+                        if past and reg_status == RegistrationStatus.CONFIRMED
+                        else None,
+                    )
+                )
+                if reg_status == RegistrationStatus.CONFIRMED:
+                    confirmed += 1
+                    if attended:
+                        counts["attended"] += 1
+                        if rng.random() < 0.4:
+                            feedback.append(
+                                Feedback(
+                                    event_id=e.pk,
+                                    user_id=uid,
+                                    rating=rng.choice(RATINGS),
+                                    comment=rng.choice(COMMENTS),
+                                    created_at=e.ends_at + dt.timedelta(hours=rng.randint(1, 72)),
+                                )
+                            )
+                else:
+                    waiting += 1
+            if confirmed or waiting:
+                e.confirmed_count, e.waitlist_count = confirmed, waiting
+                changed.append(e)
+            counts["waitlisted"] += waiting
+        Registration.objects.bulk_create(regs, batch_size=2000)
+        Feedback.objects.bulk_create(feedback, batch_size=2000)
+        Event.objects.bulk_update(changed, ["confirmed_count", "waitlist_count"], batch_size=500)
+        counts["registrations"] += len(regs)
+        counts["feedback"] += len(feedback)
+    return {
+        "activity bases": len(facilities),
+        "rooms": len(rooms),
+        "room bookings": n_bookings,
+        "events": len(created),
+        **counts,
+    }
+
+
+def _seed_facilities(
+    ctx: DemoContext, districts: dict[str, District], manager: Organization | None
+) -> tuple[list[Facility], list[Room]]:
+    specs = list(FACILITIES)
+    for code in CENTERS:
+        district = districts.get(code)
+        if district is None:
+            continue
+        specs.append(
+            (
+                f"{district.name}市民センター",
+                f"{district.kana or district.name}しみんせんたー",
+                code,
+                f"川越市{district.name}地区",
+                [("会議室", 30, "長机、いす"), ("和室", 20, "座卓"), ("多目的室", 60, "音響設備")],
+            )
+        )
+    facilities: list[Facility] = []
+    rooms: list[Room] = []
+    for name, kana, code, address, room_specs in specs:
+        facility = Facility.objects.create(
+            name=name,
+            kana=kana,
+            district=districts.get(code),
+            address=address,
+            managed_by=manager,
+            description=f"{name}は、市民活動や地域の交流に使える施設です。",
+            accessibility="入口にスロープ、多目的トイレ、エレベーターがあります。",
+            opening_hours="9:00〜21:30（年末年始を除く）",
+            closed_weekday=0 if "市民センター" in name else None,
+            phone="049-224-8811",
+            booking_opens_day=1,
+            booking_months_ahead=3,
+            booking_rules="登録団体のみ予約できます。利用日の3か月前の月の1日から申し込めます。初日の申込みは抽選です。",
+        )
+        facilities.append(facility)
+        for room_name, capacity, equipment in room_specs:
+            rooms.append(
+                Room.objects.create(
+                    facility=facility,
+                    name=room_name,
+                    capacity=capacity,
+                    equipment=equipment,
+                    accessibility="車いすで利用できます。",
+                    fee_note="登録団体は無料",
+                )
+            )
+    return facilities, rooms
+
+
+def _seed_bookings(
+    ctx: DemoContext, rng: random.Random, rooms: list[Room], groups: list[Organization]
+) -> int:
+    if not groups or not rooms:
+        return 0
+    bookings: list[RoomBooking] = []
+    for room in rooms:
+        closed = room.facility.closed_weekday
+        for offset in range(-60, 61):
+            day = ctx.today + dt.timedelta(days=offset)
+            if closed is not None and day.weekday() == closed:
+                continue
+            for slot in Slot.values:
+                if rng.random() > 0.45:
+                    continue
+                org = rng.choice(groups)
+                status = BookingStatus.CONFIRMED
+                if offset > 0 and rng.random() < 0.25:
+                    status = BookingStatus.REQUESTED
+                bookings.append(
+                    RoomBooking(
+                        room=room,
+                        date=day,
+                        slot=slot,
+                        organization=org,
+                        purpose=rng.choice(["定例会", "総会", "講座の準備", "交流会"]),
+                        expected_people=max(1, min(room.capacity, rng.randint(5, 30))),
+                        status=status,
+                    )
+                )
+                if status == BookingStatus.CONFIRMED and offset > 20 and rng.random() < 0.1:
+                    loser = rng.choice(groups)
+                    if loser.pk != org.pk:
+                        bookings[-1].lottery_day = room.facility.window_opens_on(day)
+                        bookings.append(
+                            RoomBooking(
+                                room=room,
+                                date=day,
+                                slot=slot,
+                                organization=loser,
+                                purpose="定例会",
+                                expected_people=10,
+                                status=BookingStatus.LOST_LOTTERY,
+                                lottery_day=room.facility.window_opens_on(day),
+                            )
+                        )
+    ctx.bulk_create(RoomBooking, bookings, label="room bookings")
+    # Record the lotteries the demo losers took part in (seeded, like real draws).
+    days = sorted({(b.room.facility_id, b.lottery_day) for b in bookings if b.lottery_day})
+    for facility_id, day in days:
+        BookingLottery.objects.get_or_create(
+            facility_id=facility_id,
+            opening_day=day,
+            defaults={"seed": f"demo-{ctx.seed}", "results": []},
+        )
+    return len(bookings)

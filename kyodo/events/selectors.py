@@ -1,0 +1,532 @@
+"""Reads: event lists, fetch-and-authorise helpers, registrant lists, feedback results,
+activity-base availability, and the かわごえ steps (加・輪・互・笑) per person and city-wide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, F, Min, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
+from kyodo.core.pagination import KeysetPage, keyset_paginate
+from kyodo.events.models import Event, Facility, Feedback, Registration, Room, RoomBooking, Slot
+from kyodo.events.rules import organising_organizations
+from kyodo.events.workflow import BookingStatus, EventStatus, RegistrationStatus
+from kyodo.guideline.models import District, Step
+from kyodo.notifications.models import Follow
+from kyodo.organizations.models import Membership, MembershipStatus
+from kyodo.projects.models import AgreementParty, Evaluation, Project, Role
+from kyodo.projects.workflow import ProjectStatus
+
+# ---------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventFilters:
+    kind: str = ""
+    district: str = ""
+    field: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    past: bool = False
+    organization: int | None = None
+
+
+def event_list(
+    filters: EventFilters, *, cursor: str | None, page_size: int = 20
+) -> KeysetPage[Event]:
+    """Public list: upcoming events soonest first (or past events, latest first)."""
+    qs = (
+        Event.objects.listed()
+        .select_related("organization", "district", "room__facility")
+        .prefetch_related("fields")
+    )
+    now = timezone.now()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.district:
+        qs = qs.filter(district__code=filters.district)
+    if filters.field:
+        qs = qs.filter(fields__code=filters.field)
+    if filters.organization:
+        qs = qs.filter(organization_id=filters.organization)
+    if filters.date_from:
+        qs = qs.filter(starts_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(starts_at__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
+    if filters.past:
+        qs = qs.filter(ends_at__lt=now)
+        ordering: tuple[str, ...] = ("-starts_at", "-id")
+    else:
+        qs = qs.filter(ends_at__gte=now)
+        ordering = ("starts_at", "id")
+    return keyset_paginate(qs, ordering=ordering, cursor=cursor, page_size=page_size)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def get_event_for(user: Any, pk: int) -> Event:
+    """The event if `user` may see it (drafts only for their organisers), else 404."""
+    try:
+        event = (
+            Event.objects.select_related(
+                "organization__org_type__actor_type", "district", "room__facility"
+            )
+            .prefetch_related("fields", "questions")
+            .get(pk=pk)
+        )
+    except Event.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
+def get_managed_event_for(user: Any, pk: int) -> Event:
+    event = get_event_for(user, pk)
+    if not user.has_perm("events.manage_event", event):
+        raise PermissionDenied
+    return event
+
+
+def registration_of(user: Any, event: Event) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Registration.objects.filter(event=event, user=user).first()
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
+    ).filter(
+        Q(queued_at__lt=registration.queued_at)
+        | Q(queued_at=registration.queued_at, id__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def registrants(event: Event) -> QuerySet[Registration]:
+    """Confirmed first, then the waiting list in order, then cancellations."""
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("user")
+        .prefetch_related("answers")
+        .order_by("status", "queued_at", "id")
+    )
+
+
+def feedback_summary(event: Event) -> dict[str, Any]:
+    rows = Feedback.objects.filter(event=event)
+    agg = rows.aggregate(mean=Avg("rating"), n=Count("id"))
+    counts = dict(rows.values_list("rating").annotate(n=Count("id")).values_list("rating", "n"))
+    return {
+        "count": agg["n"] or 0,
+        "mean": round(float(agg["mean"]), 2) if agg["mean"] is not None else None,
+        "distribution": [(str(r), counts.get(r, 0)) for r in range(5, 0, -1)],
+        "comments": list(
+            rows.exclude(comment="").order_by("-created_at").values_list("rating", "comment")[:50]
+        ),
+    }
+
+
+def events_of_person(user: Any) -> QuerySet[Event]:
+    """For a personal calendar: events the person is confirmed or waiting for."""
+    return (
+        Event.objects.filter(
+            registrations__user=user,
+            registrations__status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+        )
+        .exclude(status=EventStatus.DRAFT)
+        .select_related("organization", "room__facility")
+        .order_by("starts_at", "id")
+    )
+
+
+def my_registrations(user: Any, *, upcoming: bool = True, limit: int = 50) -> list[Registration]:
+    now = timezone.now()
+    qs = Registration.objects.filter(user=user).select_related(
+        "event__room__facility", "event__organization"
+    )
+    if upcoming:
+        qs = (
+            qs.filter(event__ends_at__gte=now)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .order_by("event__starts_at", "id")
+        )
+    else:
+        qs = qs.filter(event__ends_at__lt=now).order_by("-event__starts_at", "-id")
+    return list(qs[:limit])
+
+
+def events_to_rate(user: Any, limit: int = 10) -> list[Event]:
+    """Past events the person took part in and has not rated yet."""
+    now = timezone.now()
+    return list(
+        Event.objects.filter(
+            status=EventStatus.PUBLISHED,
+            ends_at__lt=now,
+            ends_at__gte=now - dt.timedelta(days=90),
+            registrations__user=user,
+            registrations__status=RegistrationStatus.CONFIRMED,
+        )
+        .exclude(feedback__user=user)
+        .order_by("-starts_at")[:limit]
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Activity bases
+# ---------------------------------------------------------------------------------------
+
+
+def facility_list() -> QuerySet[Facility]:
+    return (
+        Facility.objects.select_related("district").prefetch_related("rooms").order_by("kana", "id")
+    )
+
+
+def get_facility(pk: int) -> Facility:
+    try:
+        return (
+            Facility.objects.select_related("district", "managed_by")
+            .prefetch_related("rooms")
+            .get(pk=pk)
+        )
+    except Facility.DoesNotExist:
+        raise Http404 from None
+
+
+def get_room(pk: int) -> Room:
+    try:
+        return Room.objects.select_related("facility").get(pk=pk)
+    except Room.DoesNotExist:
+        raise Http404 from None
+
+
+def availability(facility: Facility, start: dt.date, days: int = 14) -> list[dict[str, Any]]:
+    """Per room, per day, per slot: whether it is booked (confirmed) or requested."""
+    end = start + dt.timedelta(days=days)
+    taken: dict[tuple[int, dt.date, str], str] = {}
+    for room_id, date, slot, status in RoomBooking.objects.filter(
+        room__facility=facility,
+        date__gte=start,
+        date__lt=end,
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.REQUESTED],
+    ).values_list("room_id", "date", "slot", "status"):
+        if taken.get((room_id, date, slot)) != BookingStatus.CONFIRMED:
+            taken[(room_id, date, slot)] = status
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    rows = []
+    for room in facility.rooms.all():
+        rows.append(
+            {
+                "room": room,
+                "days": [
+                    {
+                        "date": d,
+                        "closed": facility.closed_weekday is not None
+                        and d.weekday() == facility.closed_weekday,
+                        "slots": [
+                            (slot, taken.get((room.pk, d, slot), "")) for slot in Slot.values
+                        ],
+                    }
+                    for d in dates
+                ],
+            }
+        )
+    return rows
+
+
+def get_booking_for(user: Any, pk: int) -> RoomBooking:
+    try:
+        booking = RoomBooking.objects.select_related(
+            "room__facility", "organization", "requested_by"
+        ).get(pk=pk)
+    except RoomBooking.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("events.view_roombooking", booking):
+        raise Http404
+    return booking
+
+
+def bookings_for(
+    user: Any, *, status: str = "", cursor: str | None = None
+) -> KeysetPage[RoomBooking]:
+    """Staff see the bookings of the activity bases they run (coordinators and admins: all);
+    a group's managers see their group's bookings."""
+    from kyodo.organizations.predicates import active_memberships, is_admin, is_coordinator
+
+    qs = RoomBooking.objects.select_related("room__facility", "organization", "requested_by")
+    if not (is_admin(user) or is_coordinator(user)):
+        org_ids = {m.organization_id for m in active_memberships(user)}
+        managed = {o.pk for o in organising_organizations(user)}
+        qs = qs.filter(
+            Q(room__facility__managed_by_id__in=org_ids) | Q(organization_id__in=managed)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    return keyset_paginate(qs, ordering=("-date", "slot", "-id"), cursor=cursor, page_size=30)
+
+
+# ---------------------------------------------------------------------------------------
+# The かわごえ steps: 加 (take part) · 輪 (join a circle) · 互 (take a role) · 笑 (smile)
+# ---------------------------------------------------------------------------------------
+
+STEP_CODES = ("ka", "wa", "go", "e")
+
+
+def _took_part_q() -> Q:
+    """A registration that counts as taking part: checked in, or confirmed for a past event."""
+    return Q(checked_in_at__isnull=False) | Q(
+        status=RegistrationStatus.CONFIRMED,
+        event__ends_at__lt=timezone.now(),
+        event__status=EventStatus.PUBLISHED,
+    )
+
+
+# Projects whose agreement is signed (and later stages): roles in them count for 互.
+AGREED_PROJECT_STATES = (
+    ProjectStatus.AGREED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.COMPLETION_REPORT,
+    ProjectStatus.EVALUATION,
+    ProjectStatus.CLOSED,
+)
+
+
+def _step_sources() -> dict[str, list[tuple[QuerySet[Any], str, str]]]:
+    """Per step, querysets of evidence with (the person's id field, the date field).
+
+    加: a registration taken part in (checked in, or confirmed for an event that is over).
+    輪: an active membership of an organization, or following a project.
+    互: the person in charge of a role in the role-division table of an agreed project, or
+        an active member of a party organization to a signed agreement of such a project.
+    笑: satisfaction feedback on an event, or a submitted project evaluation."""
+    project_type = ContentType.objects.get_for_model(Project)
+    signed_parties = AgreementParty.objects.filter(
+        version__agreement__signed_version=F("version"),
+        version__agreement__project__status__in=AGREED_PROJECT_STATES,
+    ).values("organization_id")
+    return {
+        "ka": [(Registration.objects.filter(_took_part_q()), "user_id", "event__starts_at")],
+        "wa": [
+            (Membership.objects.filter(status=MembershipStatus.ACTIVE), "user_id", "created_at"),
+            (Follow.objects.filter(target_type=project_type), "user_id", "created_at"),
+        ],
+        "go": [
+            (
+                Role.objects.filter(
+                    person__isnull=False,
+                    version__agreement__project__status__in=AGREED_PROJECT_STATES,
+                ),
+                "person_id",
+                "version__created_at",
+            ),
+            (
+                Membership.objects.filter(
+                    status=MembershipStatus.ACTIVE, organization_id__in=signed_parties
+                ),
+                "user_id",
+                "created_at",
+            ),
+        ],
+        "e": [
+            (Feedback.objects.all(), "user_id", "created_at"),
+            (
+                Evaluation.objects.filter(submitted_at__isnull=False),
+                "submitted_by_id",
+                "submitted_at",
+            ),
+        ],
+    }
+
+
+@dataclass
+class JourneyStep:
+    code: str
+    character: str
+    name: str
+    headline: str
+    reached: bool
+    first_at: dt.datetime | None
+    evidence: int
+    next_label: str = ""
+    next_url: str = ""
+
+
+@dataclass
+class Journey:
+    steps: list[JourneyStep]
+    next_step: JourneyStep | None
+    reached_count: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+
+
+def _url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def journey_for(user: Any) -> Journey:
+    """The person's かわごえ steps: which are reached, when first, and what to do next.
+
+    A fixed number of queries (one aggregate per evidence source)."""
+    from django.utils.translation import gettext as _
+
+    sources = _step_sources()
+    suggestions = {
+        "ka": (_("Find an event or volunteer opening and take part"), _url("events:list")),
+        "wa": (
+            _("Join a group or follow a project"),
+            _url("organizations:list") or _url("projects:list"),
+        ),
+        "go": (
+            _("Take on a role in a collaboration project"),
+            _url("projects:list") or _url("calls:list"),
+        ),
+        "e": (_("Tell the organisers how a past event went"), _url("events:journey")),
+    }
+    steps = []
+    for step in Step.objects.order_by("order"):
+        first: dt.datetime | None = None
+        evidence = 0
+        for qs, user_field, date_field in sources.get(step.code, []):
+            agg = qs.filter(**{user_field: user.pk}).aggregate(n=Count("pk"), first=Min(date_field))
+            evidence += agg["n"] or 0
+            when = _as_datetime(agg["first"])
+            if when is not None and (first is None or when < first):
+                first = when
+        label, link = suggestions.get(step.code, ("", ""))
+        steps.append(
+            JourneyStep(
+                code=step.code,
+                character=step.character,
+                name=step.name,
+                headline=step.headline,
+                reached=evidence > 0,
+                first_at=first,
+                evidence=evidence,
+                next_label=label,
+                next_url=link,
+            )
+        )
+    next_step = next((s for s in steps if not s.reached), None)
+    return Journey(
+        steps=steps, next_step=next_step, reached_count=sum(1 for s in steps if s.reached)
+    )
+
+
+@dataclass
+class Funnel:
+    fiscal_year: int | None
+    steps: list[tuple[str, str, int]]  # (code, label, people)
+    districts: list[tuple[str, list[int]]]  # district name, people per step
+    months: list[tuple[str, list[int]]]  # "2026-04", people first reaching each step that month
+
+
+def steps_funnel(fiscal_year: int | None = None) -> Funnel:
+    """How many people reached each step (city-wide), by district and by month.
+
+    A person counts for a step when they have evidence for it (in `fiscal_year` if given);
+    the month is when they first reached it. A fixed number of queries (one per evidence
+    source plus one for the people's districts), whatever the volume."""
+    sources = _step_sources()
+    bounds = None
+    if fiscal_year is not None:
+        start, end = fiscal_year_bounds(fiscal_year)
+        bounds = (_start_of(start), _start_of(end + dt.timedelta(days=1)))
+    first_by_step: dict[str, dict[int, dt.date]] = {code: {} for code in STEP_CODES}
+    for code, items in sources.items():
+        firsts = first_by_step[code]
+        for qs, user_field, date_field in items:
+            if bounds is not None:
+                qs = qs.filter(**{f"{date_field}__gte": bounds[0], f"{date_field}__lt": bounds[1]})
+            rows = (
+                qs.filter(**{f"{user_field}__isnull": False})
+                .values(user_field)
+                .annotate(first=Min(date_field))
+                .values_list(user_field, "first")
+            )
+            for uid, first in rows:
+                if first is None:
+                    continue
+                if isinstance(first, dt.datetime):
+                    first = (
+                        timezone.localtime(first).date()
+                        if timezone.is_aware(first)
+                        else first.date()
+                    )
+                previous = firsts.get(uid)
+                if previous is None or first < previous:
+                    firsts[uid] = first
+    people = set().union(*(set(f) for f in first_by_step.values()))
+    from kyodo.accounts.models import User
+
+    district_of = (
+        dict(User.objects.filter(pk__in=people).values_list("pk", "district_id")) if people else {}
+    )
+    district_names = dict(District.objects.order_by("order").values_list("pk", "name"))
+    steps = Step.objects.order_by("order")
+    labels = {s.code: f"{s.character} {s.name}" for s in steps}
+    step_rows = [(code, labels.get(code, code), len(first_by_step[code])) for code in STEP_CODES]
+    by_district: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(STEP_CODES))
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0] * len(STEP_CODES))
+    for i, code in enumerate(STEP_CODES):
+        for uid, first in first_by_step[code].items():
+            by_district[district_of.get(uid)][i] += 1
+            by_month[f"{first.year:04d}-{first.month:02d}"][i] += 1
+    from django.utils.translation import gettext as _
+
+    districts = [
+        (name, by_district[pk]) for pk, name in district_names.items() if pk in by_district
+    ]
+    if None in by_district:
+        districts.append((_("District not given"), by_district[None]))
+    months = sorted(by_month.items())
+    if fiscal_year is None:
+        months = months[-24:]
+    return Funnel(fiscal_year=fiscal_year, steps=step_rows, districts=districts, months=months)
+
+
+def available_fiscal_years() -> list[int]:
+    first = Event.objects.listed().aggregate(first=Min("starts_at"))["first"]
+    current = fiscal_year_of(timezone.localdate())
+    if first is None:
+        return [current]
+    return list(range(current, fiscal_year_of(first) - 1, -1))
+
+
+def steps_counts_for_home() -> dict[str, int]:
+    return {code: n for code, _label, n in steps_funnel().steps}
+
+
+def upcoming_count() -> int:
+    return Event.objects.published().filter(starts_at__gte=timezone.now()).count()
+
+
+def kind_counts(events: list[Event]) -> Counter[str]:
+    return Counter(e.kind for e in events)

@@ -1,0 +1,59 @@
+"""Statuses and allowed transitions of events, registrations and room bookings (data, not code)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+    LOST_LOTTERY = "lost_lottery", _("Not drawn in the lottery")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+EVENT_TRANSITIONS: dict[str, set[str]] = {
+    EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+    EventStatus.PUBLISHED: {EventStatus.CANCELLED},
+    EventStatus.CANCELLED: set(),
+}
+
+# A cancelled registration may be renewed (the same row, back in the queue).
+REGISTRATION_TRANSITIONS: dict[str, set[str]] = {
+    RegistrationStatus.CONFIRMED: {RegistrationStatus.CANCELLED},
+    RegistrationStatus.WAITLISTED: {RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED},
+    RegistrationStatus.CANCELLED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED},
+}
+
+BOOKING_TRANSITIONS: dict[str, set[str]] = {
+    BookingStatus.REQUESTED: {
+        BookingStatus.CONFIRMED,
+        BookingStatus.REFUSED,
+        BookingStatus.LOST_LOTTERY,
+        BookingStatus.CANCELLED,
+    },
+    BookingStatus.CONFIRMED: {BookingStatus.CANCELLED},
+    BookingStatus.REFUSED: set(),
+    BookingStatus.LOST_LOTTERY: set(),
+    BookingStatus.CANCELLED: set(),
+}
+
+ACTIVE_BOOKING_STATUSES = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
+
+
+def can_transition(table: dict[str, set[str]], from_state: str, to_state: str) -> bool:
+    return to_state in table.get(from_state, set())

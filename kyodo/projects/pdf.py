@@ -1,0 +1,186 @@
+"""The agreement (協定書) as a Japanese PDF, built with reportlab.
+
+The font is IPA Gothic when the TTF is installed (embedded as a subset, so the text can be
+searched and copied), else the Adobe CID font HeiseiKakuGo-W5 (not embedded; every
+Japanese PDF reader has it). Dates are in 和暦 with 西暦 beside them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kyodo.core.formatting import wareki
+from kyodo.projects.models import AgreementVersion
+from kyodo.projects.workflow import Phase
+
+TTF_CANDIDATES = (
+    Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
+    Path("/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf"),
+    Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"),
+)
+PHASE_JA: dict[str, str] = {
+    Phase.PLANNING: "計画",
+    Phase.IMPLEMENTATION: "実施",
+    Phase.EVALUATION: "評価",
+}
+_font_name: str | None = None
+
+
+def font_name() -> str:
+    global _font_name
+    if _font_name is None:
+        for path in TTF_CANDIDATES:
+            if path.exists():
+                from reportlab.pdfbase.ttfonts import TTFont
+
+                pdfmetrics.registerFont(TTFont("KyodoGothic", str(path)))
+                _font_name = "KyodoGothic"
+                break
+        else:
+            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+            pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+            _font_name = "HeiseiKakuGo-W5"
+    return _font_name
+
+
+def date_both(value: dt.date | None) -> str:
+    """令和8年4月1日（2026年4月1日）."""
+    if value is None:
+        return ""
+    return f"{wareki(value)}（{value.year}年{value.month}月{value.day}日）"
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
+    """`version` with parties, roles and approvals prefetched (selectors.version_detail)."""
+    font = font_name()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=13)
+    title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=1, spaceAfter=8)
+    heading = ParagraphStyle(
+        "heading", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4
+    )
+    project = version.agreement.project
+    parties = list(version.parties.all())
+    roles = list(version.roles.all())
+    approvals = {a.organization_id: a for a in version.approvals.all()}
+    designation = {p.organization_id: p.designation for p in parties}
+
+    story: list[object] = [
+        _p(f"{project.title} 協働事業協定書", title),
+        _p(f"第{version.number}版　作成日 {date_both(version.created_at.date())}", small),
+        Spacer(1, 4 * mm),
+        _p(
+            "、".join(f"{p.organization.name}（以下「{p.designation}」という。）" for p in parties)
+            + "は、次のとおり協働事業に関する協定を締結する。",
+            body,
+        ),
+        _p("第1条（目的）", heading),
+        _p(version.purpose, body),
+        _p("第2条（期間）", heading),
+        _p(f"{date_both(version.period_start)}から{date_both(version.period_end)}まで", body),
+        _p("第3条（役割分担）", heading),
+        _p("各当事者の役割は、次の役割分担表のとおりとする。", body),
+    ]
+    role_rows: list[list[object]] = [[_p(h, small) for h in ("段階", "役割", "担当", "区分")]]
+    for role in roles:
+        role_rows.append(
+            [
+                _p(PHASE_JA.get(role.phase, role.phase), small),
+                _p(role.task, small),
+                _p(f"{designation.get(role.party_id, '')} {role.party.name}", small),
+                _p(role.tier.name, small),
+            ]
+        )
+    table = Table(role_rows, colWidths=[18 * mm, 82 * mm, 52 * mm, 18 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [table, _p("第4条（経費の負担）", heading)]
+    cost_rows: list[list[object]] = [
+        [_p("当事者", small), _p("負担額", small), _p("現物等", small)]
+    ]
+    total = 0
+    for p in parties:
+        total += int(p.share_yen)
+        cost_rows.append(
+            [
+                _p(f"{p.designation} {p.organization.name}", small),
+                _p(f"{int(p.share_yen):,}円", small),
+                _p(p.in_kind, small),
+            ]
+        )
+    cost_rows.append([_p("合計", small), _p(f"{total:,}円", small), _p("", small)])
+    costs = Table(cost_rows, colWidths=[70 * mm, 40 * mm, 60 * mm])
+    costs.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("ALIGN", (1, 1), (1, -1), "RIGHT")]
+        )
+    )
+    story.append(costs)
+    if version.cost_note:
+        story.append(_p(version.cost_note, body))
+    clauses = [
+        ("第5条（情報の共有及び公開）", version.clause_information),
+        ("第6条（責任及び保険）", version.clause_responsibility),
+        ("第7条（変更及び解除）", version.clause_change),
+    ]
+    if version.clause_results:
+        clauses.append(("第8条（成果の帰属）", version.clause_results))
+    for head, text in clauses:
+        story += [_p(head, heading), _p(text, body)]
+    story += [
+        _p(f"第{len(clauses) + 5}条（評価）", heading),
+        _p(
+            "当事者は、事業の終了後、協働の原則に基づく評価項目により相互に評価を行い、その結果を公表する。",
+            body,
+        ),
+        Spacer(1, 6 * mm),
+        _p("この協定の締結を証するため、各当事者は本協定書の同一の版を承認した。", body),
+    ]
+    sign_rows: list[list[object]] = [[_p(h, small) for h in ("当事者", "承認日", "承認者")]]
+    for p in parties:
+        a = approvals.get(p.organization_id)
+        sign_rows.append(
+            [
+                _p(f"{p.designation} {p.organization.name}", small),
+                _p(date_both(a.approved_at.date()) if a else "未承認", small),
+                _p(a.approved_by.public_name if a else "", small),
+            ]
+        )
+    signs = Table(sign_rows, colWidths=[70 * mm, 65 * mm, 35 * mm])
+    signs.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey)]))
+    story.append(signs)
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{project.title} 協働事業協定書",
+        author="Kyodo",
+    )
+    doc.build(story)
+    return buffer.getvalue()

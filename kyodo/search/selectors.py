@@ -1,0 +1,408 @@
+# ruff: noqa: S608  (SQL is built from module constants only; every value is a parameter)
+"""Reading the search index. The Python API other apps use:
+
+    search(query, *, user, types=None, filters=None, limit=20, offset=0) -> SearchPage
+    matching_ids(doc_type, query, *, user=None) -> list[int]
+    count_by_type(query, *, user, filters=None) -> dict[str, TypeCount]
+    suggest(query, *, user, limit=8) -> list[SearchDocument]
+
+Privacy: every read takes the person and shows only documents whose visibility keys the
+person holds (kyodo.search.providers.visibility_keys_for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+
+from kyodo.search import query as q
+from kyodo.search.indexing import DOC_TABLE, FTS_TABLE, TITLE_FTS_TABLE
+from kyodo.search.models import DocType, SearchDocument
+from kyodo.search.providers import visibility_keys_for
+
+# A results list never goes past this many documents (50 pages of 20).
+MAX_RESULTS = 1000
+# Per-type counts stop counting here ("1,000+").
+COUNT_CAP = 1000
+# A query made only of one-character terms scans at most this many of the newest documents.
+SHORT_SCAN_CAP = 5_000
+MATCHING_IDS_CAP = 10_000
+
+
+@dataclass
+class SearchPage:
+    query: q.ParsedQuery
+    documents: list[SearchDocument]
+    offset: int
+    limit: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    count: int
+    capped: bool  # there are at least `count` matches
+
+
+def _keys(user: Any) -> list[str] | None:
+    """None = no visibility check (an administrator)."""
+    if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    return sorted(visibility_keys_for(user))
+
+
+def _filters(types: Iterable[str] | None, filters: q.Filters | dict[str, Any] | None) -> q.Filters:
+    if isinstance(filters, q.Filters):
+        base = filters
+    else:
+        data = dict(filters or {})
+        fy = data.get("fiscal_year")
+        base = q.Filters(
+            types=tuple(data.get("types") or ()),
+            district=str(data.get("district") or ""),
+            field=str(data.get("field") or ""),
+            fiscal_year=_int_or_none(fy),
+            status=str(data.get("status") or ""),
+        )
+    if types:
+        wanted = tuple(t for t in types if t in DocType.values)
+        base = q.Filters(
+            types=wanted or ("-",),  # unknown types only: match nothing
+            district=base.district,
+            field=base.field,
+            fiscal_year=base.fiscal_year,
+            status=base.status,
+        )
+    return base
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _orm_filter(filters: q.Filters, keys: list[str] | None) -> Q:
+    """The same filters as the facet tokens, on the document table's columns."""
+    cond = Q()
+    if keys is not None:
+        vis = Q(pk__in=[])
+        for key in keys:
+            vis |= Q(visibility__contains=f" {key} ")
+        cond &= vis
+    if filters.types:
+        cond &= Q(doc_type__in=filters.types)
+    if filters.district:
+        cond &= Q(district_codes__contains=f" {filters.district} ")
+    if filters.field:
+        cond &= Q(field_codes__contains=f" {filters.field} ")
+    if filters.fiscal_year is not None:
+        cond &= Q(fiscal_year=filters.fiscal_year)
+    if filters.status:
+        cond &= Q(status=filters.status)
+    return cond
+
+
+def _short_terms_q(terms: Sequence[str]) -> Q:
+    cond = Q()
+    for term in terms:
+        cond &= Q(title_norm__contains=term) | Q(body_norm__contains=term)
+    return cond
+
+
+def _instr(column: str) -> str:
+    # Plain substring search (faster than LIKE, and nothing to escape).
+    return (
+        f"instr({column}, %s) > 0" if connection.vendor == "sqlite" else f"strpos({column}, %s) > 0"
+    )
+
+
+def _contains_sql(
+    terms: Sequence[str], columns: Sequence[str] = ("d.title_norm", "d.body_norm")
+) -> tuple[str, list[str]]:
+    """SQL for "the document contains every one-character term" (alias d)."""
+    parts, params = [], []
+    for term in terms:
+        parts.append("(" + " OR ".join(_instr(c) for c in columns) + ")")
+        params += [term] * len(columns)
+    return " AND ".join(parts) or "1=1", params
+
+
+def _filter_sql(filters: q.Filters, keys: list[str] | None) -> tuple[str, list[Any]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if keys is not None:
+        parts.append("(" + " OR ".join([_instr("d.visibility")] * len(keys)) + ")")
+        params += [f" {k} " for k in keys]
+    if filters.types:
+        parts.append("d.doc_type IN (" + ", ".join(["%s"] * len(filters.types)) + ")")
+        params += list(filters.types)
+    if filters.district:
+        parts.append(_instr("d.district_codes"))
+        params.append(f" {filters.district} ")
+    if filters.field:
+        parts.append(_instr("d.field_codes"))
+        params.append(f" {filters.field} ")
+    if filters.fiscal_year is not None:
+        parts.append("d.fiscal_year = %s")
+        params.append(filters.fiscal_year)
+    if filters.status:
+        parts.append("d.status = %s")
+        params.append(filters.status)
+    return " AND ".join(parts) or "1=1", params
+
+
+def _run_tier(tier: q.TierQuery, short_terms: Sequence[str], limit: int) -> list[int]:
+    """sort_keys of the tier's documents, newest first."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            table = TITLE_FTS_TABLE if tier.title_table else FTS_TABLE
+            if short_terms:
+                like, params = _contains_sql(short_terms)
+                cursor.execute(
+                    f"SELECT f.rowid FROM {table} f JOIN {DOC_TABLE} d ON d.sort_key = f.rowid "
+                    f"WHERE {table} MATCH %s AND {like} ORDER BY f.rowid DESC LIMIT %s",
+                    [tier.sqlite, *params, limit],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                    [tier.sqlite, limit],
+                )
+        else:
+            like, params = _contains_sql(short_terms) if short_terms else ("TRUE", [])
+            cursor.execute(
+                f"SELECT d.sort_key FROM {DOC_TABLE} d WHERE {tier.pg} "
+                f"AND {like} ORDER BY d.sort_key DESC LIMIT %s",
+                [*tier.pg_params, *params, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _exact_title(parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None) -> list[int]:
+    if not parsed.normalized:
+        return []
+    return [
+        key
+        for key in SearchDocument.objects.filter(
+            _orm_filter(filters, keys), title_norm=parsed.normalized
+        )
+        .order_by("-sort_key")
+        .values_list("sort_key", flat=True)[:50]
+        if key is not None
+    ]
+
+
+def _short_window_sql(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
+) -> tuple[str, list[Any]]:
+    """FROM/WHERE over the SHORT_SCAN_CAP newest documents for a one-character query."""
+    flt, flt_params = _filter_sql(filters, keys)
+    has, has_params = _contains_sql(parsed.short_terms)
+    sql = (
+        f"FROM (SELECT id, sort_key, doc_type, title_norm, body_norm, visibility, district_codes, "
+        f"field_codes, fiscal_year, status FROM {DOC_TABLE} ORDER BY sort_key DESC LIMIT %s) d "
+        f"WHERE {flt} AND {has}"
+    )
+    return sql, [SHORT_SCAN_CAP, *flt_params, *has_params]
+
+
+def _short_only(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None, limit: int
+) -> list[int]:
+    """A query of one-character terms only: a bounded scan of the newest documents."""
+    window, params = _short_window_sql(parsed, filters, keys)
+    in_title, title_params = _contains_sql(parsed.short_terms, ("d.title_norm",))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.sort_key, CASE WHEN d.title_norm = %s THEN 4 WHEN {in_title} THEN 3 ELSE 0 END AS tier "
+            f"{window} ORDER BY tier DESC, d.sort_key DESC LIMIT %s",
+            [parsed.normalized, *title_params, *params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _short_counts(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
+) -> dict[str, int]:
+    window, params = _short_window_sql(parsed, filters, keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.doc_type, count(*) {window} GROUP BY d.doc_type", params)
+        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+
+def ranked_keys(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None, need: int
+) -> list[int]:
+    """The sort_keys of the first `need` results in rank order."""
+    if parsed.is_empty:
+        return []
+    if not parsed.terms:
+        return _short_only(parsed, filters, keys, need)
+    groups = q.facet_groups(filters, keys)
+    exact = _exact_title(parsed, filters, keys)
+    if parsed.short_terms and exact:
+        exact = _filter_short(exact, parsed.short_terms)
+    result = list(exact)
+    seen = set(exact)
+    for tier in q.tier_queries(parsed, groups):
+        if len(result) >= need:
+            break
+        for key in _run_tier(tier, parsed.short_terms, need - len(result) + len(exact)):
+            if key not in seen:
+                seen.add(key)
+                result.append(key)
+    return result[:need]
+
+
+def _filter_short(sort_keys: list[int], terms: Sequence[str]) -> list[int]:
+    ok = set(
+        SearchDocument.objects.filter(_short_terms_q(terms), sort_key__in=sort_keys).values_list(
+            "sort_key", flat=True
+        )
+    )
+    return [k for k in sort_keys if k in ok]
+
+
+def _documents(sort_keys: list[int]) -> list[SearchDocument]:
+    if not sort_keys:
+        return []
+    by_key = {d.sort_key: d for d in SearchDocument.objects.filter(sort_key__in=sort_keys)}
+    return [by_key[k] for k in sort_keys if k in by_key]
+
+
+def search(
+    query: str,
+    *,
+    user: Any,
+    types: Iterable[str] | None = None,
+    filters: q.Filters | dict[str, Any] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
+    """One page of ranked results that `user` may see. Never raises on odd input."""
+    parsed = q.parse(query)
+    limit = max(1, min(int(limit), 100))
+    offset = max(0, min(int(offset), MAX_RESULTS - limit))
+    flt = _filters(types, filters)
+    need = offset + limit + 1
+    keys = ranked_keys(parsed, flt, _keys(user), need)
+    page = keys[offset : offset + limit]
+    return SearchPage(
+        query=parsed,
+        documents=_documents(page),
+        offset=offset,
+        limit=limit,
+        has_next=len(keys) > offset + limit and offset + limit < MAX_RESULTS,
+    )
+
+
+def count_by_type(
+    query: str, *, user: Any, filters: q.Filters | dict[str, Any] | None = None
+) -> dict[str, TypeCount]:
+    """Matches per document type, ignoring any type filter; each count stops at COUNT_CAP."""
+    parsed = q.parse(query)
+    base = _filters(None, filters)
+    keys = _keys(user)
+    counts: dict[str, TypeCount] = {}
+    if parsed.is_empty:
+        return counts
+    if not parsed.terms:
+        all_types = q.Filters(
+            district=base.district,
+            field=base.field,
+            fiscal_year=base.fiscal_year,
+            status=base.status,
+        )
+        for doc_type, n in _short_counts(parsed, all_types, keys).items():
+            counts[doc_type] = TypeCount(min(n, COUNT_CAP), n > COUNT_CAP)
+        return counts
+    flt = q.Filters(
+        district=base.district, field=base.field, fiscal_year=base.fiscal_year, status=base.status
+    )
+    by_type = _grouped_count(parsed, flt, keys)
+    capped = sum(by_type.values()) > COUNT_CAP
+    for doc_type, n in by_type.items():
+        counts[doc_type] = TypeCount(n, capped)
+    return counts
+
+
+def _grouped_count(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
+) -> dict[str, int]:
+    """Matches per type among the newest COUNT_CAP + 1 matches: exact when there are at most
+    COUNT_CAP matches, otherwise lower bounds (shown as "n+"). One query."""
+    groups = q.facet_groups(filters, keys)
+    sqlite, pg, pg_params = q.match_all(parsed, groups)
+    like, params = _contains_sql(parsed.short_terms) if parsed.short_terms else ("1=1", [])
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT d.doc_type, count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) c "
+                f"JOIN {DOC_TABLE} d ON d.sort_key = c.rowid WHERE {like} GROUP BY d.doc_type",
+                [sqlite, COUNT_CAP + 1 if not parsed.short_terms else SHORT_SCAN_CAP, *params],
+            )
+        else:
+            cursor.execute(
+                f"SELECT c.doc_type, count(*) FROM (SELECT d.doc_type FROM {DOC_TABLE} d "
+                f"WHERE {pg} AND {like} ORDER BY d.sort_key DESC LIMIT %s) c GROUP BY c.doc_type",
+                [*pg_params, *params, COUNT_CAP + 1],
+            )
+        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+
+
+def matching_ids(doc_type: str, query: str, *, user: Any = None) -> list[int]:
+    """Object ids of `doc_type` matching `query`, best first (at most MATCHING_IDS_CAP).
+    Without a user only public documents count; callers still apply their own rules."""
+    if doc_type not in DocType.values:
+        return []
+    parsed = q.parse(query)
+    keys = _keys(user) if user is not None else ["public"]
+    sort_keys = ranked_keys(parsed, q.Filters(types=(doc_type,)), keys, MATCHING_IDS_CAP)
+    ids_by_key = _ids_in_chunks(sort_keys)
+    return [ids_by_key[k] for k in sort_keys if k in ids_by_key]
+
+
+def _ids_in_chunks(sort_keys: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in range(0, len(sort_keys), 900):
+        for key, object_id in SearchDocument.objects.filter(
+            sort_key__in=sort_keys[i : i + 900]
+        ).values_list("sort_key", "object_id"):
+            if key is not None:
+                out[key] = object_id
+    return out
+
+
+SUGGEST_TYPES = (DocType.ORGANIZATION.value, DocType.PROJECT.value)
+
+
+def suggest(query: str, *, user: Any, limit: int = 8) -> list[SearchDocument]:
+    """Organization and project names for autocomplete: names containing the query."""
+    parsed = q.parse(query)
+    if parsed.is_empty:
+        return []
+    flt = q.Filters(types=SUGGEST_TYPES)
+    keys = _keys(user)
+    # Only title tiers: a suggestion is a name that contains what was typed.
+    if not parsed.terms:
+        found = _short_only(parsed, flt, keys, limit * 3)
+        docs = _documents(found)
+        return [d for d in docs if all(t in d.title_norm for t in parsed.short_terms)][:limit]
+    exact = _exact_title(parsed, flt, keys)
+    result, seen = list(exact), set(exact)
+    groups = q.facet_groups(flt, keys)
+    for tier in q.tier_queries(parsed, groups):
+        if not tier.title_table or len(result) >= limit:
+            continue
+        for key in _run_tier(tier, parsed.short_terms, limit + len(exact)):
+            if key not in seen:
+                seen.add(key)
+                result.append(key)
+    return _documents(result[:limit])
