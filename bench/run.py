@@ -166,10 +166,10 @@ def main() -> None:
     floor_rps = next((r["rps"] for r in results if r["name"] == "floor"), 0) or 1
     print("\n| page | req/s | × floor | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for r in results:
+    for row in results:
         print(
-            f"| {r['name']} | {r['rps']:.1f} | {r['rps'] / floor_rps:.2f} | {r['p50_ms']:.1f} | "
-            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
+            f"| {row['name']} | {row['rps']:.1f} | {row['rps'] / floor_rps:.2f} | {row['p50_ms']:.1f} | "
+            f"{row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |"
         )
     print(f"\nWorker RSS after the run: {', '.join(f'{m:.0f} MB' for m in rss)}")
     for key, value in prepared.get("timings", {}).items():

@@ -304,7 +304,7 @@ def main() -> None:
             indexing.delete_all()
             if vendor == "postgresql":
                 indexing.pg_drop_fulltext_indexes()
-            indexing.bulk_index(generate(args.docs), batch_size=5000, progress=progress)
+            indexing.bulk_index(generate(args.docs), batch_size=5000, progress=progress)  # type: ignore[arg-type]
             load_seconds = time.monotonic() - started
             if vendor == "postgresql":
                 print("\n  creating GIN indexes…", flush=True)

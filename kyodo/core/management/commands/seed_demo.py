@@ -34,7 +34,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             scale=options["scale"],
             today=timezone.localdate(),
-            out=self.stdout,
+            out=self.stdout,  # type: ignore[arg-type]
         )
         started = time.monotonic()
         for app in apps.get_app_configs():
