@@ -77,6 +77,6 @@ def test_support_works_with_keyboard_only(page, live_url, login):
     login(page, resident)
     page.goto(live_url(f"/issues/{issue.pk}/"))
     page.focus("button[value=support]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "1人が共感しています" in page.inner_text("main")
