@@ -294,28 +294,40 @@ def confirm_email_change(*, actor: User, token: str) -> User:
 # --- Deletion and export -------------------------------------------------------------------
 
 
+def anonymise_account(*, user: User) -> User:
+    """Remove the person's personal data; contributions stay, shown as 「退会したユーザー」.
+
+    The one implementation of anonymisation, for account deletion and for retention (the
+    callers check permission, lock the row and run inside their transaction). Old audit rows
+    keep who did what, but no longer the e-mail address that was the actor's label."""
+    from kyodo.core.models import AuditEvent
+
+    run_deletion_handlers(user)
+    PrivateProfile.objects.filter(user=user).update(
+        real_name="", real_name_kana="", phone="", postal_code="", address=""
+    )
+    user.fields_of_interest.clear()
+    user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@{DELETED_EMAIL_DOMAIN}"
+    user.display_name = ""
+    user.residency = ""
+    user.district = None
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    AuditEvent.objects.filter(actor=user).update(actor_label=f"{user.public_name} #{user.pk}")
+    return user
+
+
 def delete_account(*, actor: User, user: User, password: str) -> User:
-    """Anonymise the account: contributions stay, shown as 「退会したユーザー」."""
+    """The person deletes their own account (asks for the password again)."""
     _require(actor, "accounts.delete_user", user)
     _check_password(user, password)
     run_deletion_checks(user)
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        run_deletion_handlers(user)
-        PrivateProfile.objects.filter(user=user).update(
-            real_name="", real_name_kana="", phone="", postal_code="", address=""
-        )
-        user.fields_of_interest.clear()
-        user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@{DELETED_EMAIL_DOMAIN}"
-        user.display_name = ""
-        user.residency = ""
-        user.district = None
-        user.is_active = False
-        user.is_staff = False
-        user.is_superuser = False
-        user.deleted_at = timezone.now()
-        user.set_unusable_password()
-        user.save()
+        user = anonymise_account(user=User.objects.select_for_update().get(pk=user.pk))
         record_event(
             actor=None,
             verb="accounts.user.delete",

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from kyodo.core.exports import _csv_safe
+from kyodo.core.exports import csv_cell
 from kyodo.guideline import models as g
 
 LICENCE = {
@@ -483,7 +483,7 @@ def _csv_value(value: Any) -> str:
         return _json_value(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _csv_safe(value)
+    return csv_cell(value)
 
 
 @dataclass

@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from kyodo.calls.models import Grant
 from kyodo.core.formatting import fiscal_year_label, wareki, yen
+from kyodo.core.pdf import japanese_font
 from kyodo.guideline.selectors import municipality
-
-IPA_GOTHIC = Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
-_FONT: str | None = None
-
-
-def _font() -> str:
-    """IPA Gothic embedded when installed (prints the same everywhere), otherwise the
-    standard Japanese CID font HeiseiKakuGo-W5 that every PDF reader provides."""
-    global _FONT
-    if _FONT is None:
-        if IPA_GOTHIC.exists():
-            pdfmetrics.registerFont(TTFont("IPAGothic", str(IPA_GOTHIC)))
-            _FONT = "IPAGothic"
-        else:
-            pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-            _FONT = "HeiseiKakuGo-W5"
-    return _FONT
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -50,7 +30,7 @@ def grant_notice(grant: Grant) -> bytes:
     call = application.call
     muni = municipality()
     city = muni.name if muni else ""
-    font = _font()
+    font = japanese_font()
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
     c.setTitle(f"交付決定通知書 {grant.notice_number}")

@@ -29,7 +29,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv_safe(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """Neutralise spreadsheet formula injection (=, +, -, @ at the start of text)."""
     text = "" if value is None else str(_cell(value))
     if text and text[0] in "=+-@\t\r" and not _is_number(text):
@@ -58,7 +58,7 @@ def csv_response(
     def stream() -> Iterable[str]:
         yield "\ufeff" + writer.writerow([str(h) for h in header])
         for row in rows:
-            yield writer.writerow([_csv_safe(v) for v in row])
+            yield writer.writerow([csv_cell(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(filename, "csv")
@@ -74,7 +74,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_csv_safe(v) if isinstance(v, str) else _cell(v) for v in row])
+            ws.append([csv_cell(v) if isinstance(v, str) else _cell(v) for v in row])
         ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

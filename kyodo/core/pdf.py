@@ -1,23 +1,43 @@
-"""Japanese PDF building blocks (reportlab). The CID font HeiseiKakuGo-W5 ships with
-reportlab and every PDF reader, so nothing is downloaded or embedded; text extracts cleanly."""
+"""Japanese PDF building blocks (reportlab), shared by every document Kyodo prints.
+
+The font is IPA Gothic when Debian's TTF is installed (embedded as a subset, so the document
+prints the same everywhere and its text can be searched), otherwise the Adobe CID font
+HeiseiKakuGo-W5, which every Japanese PDF reader provides (nothing to download)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Table, TableStyle
 
-FONT = "HeiseiKakuGo-W5"
+TTF_CANDIDATES = (
+    Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
+    Path("/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf"),
+    Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"),
+)
+EMBEDDED_FONT = "KyodoGothic"
+CID_FONT = "HeiseiKakuGo-W5"
+_font: str | None = None
 
 
 def japanese_font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+    """Register the Japanese font once per process and return its name."""
+    global _font
+    if _font is None:
+        path = next((p for p in TTF_CANDIDATES if p.exists()), None)
+        if path is not None:
+            pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, str(path)))
+            _font = EMBEDDED_FONT
+        else:
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+            _font = CID_FONT
+    return _font
 
 
 def styles() -> dict[str, ParagraphStyle]:

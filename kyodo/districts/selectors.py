@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kyodo.core.formatting import fiscal_year_bounds
 from kyodo.districts.models import Council, CouncilMember, Meeting, MeetingStatus, Subcommittee
@@ -160,16 +161,16 @@ def activity_since(district: District, since: dt.datetime) -> dict[str, list[Any
     Event = apps.get_model("events", "Event")
     Project = apps.get_model("projects", "Project")
     return {
-        "新しい地域の課題": list(
+        str(_("New local issues")): list(
             Issue.objects.filter(district=district, created_at__gte=since)[:20]
         ),
-        "新しいイベント": list(
+        str(_("New events")): list(
             Event.objects.filter(district=district, status="published", created_at__gte=since)[:20]
         ),
-        "新しい協働事業": list(
+        str(_("New or updated projects")): list(
             Project.objects.public().filter(districts=district, updated_at__gte=since)[:20]
         ),
-        "公開された議事録": list(
+        str(_("Published council records")): list(
             Meeting.objects.filter(
                 council__district=district, status=MeetingStatus.PUBLISHED, published_at__gte=since
             )[:20]

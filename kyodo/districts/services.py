@@ -321,7 +321,11 @@ def send_district_digests(*, now: dt.datetime | None = None) -> int:
         summary = activity_since(district, since)
         with transaction.atomic():
             if any(summary.values()):
-                lines = [f"・{label}: {len(items)}件" for label, items in summary.items() if items]
+                lines = [
+                    _("%(label)s: %(n)s") % {"label": label, "n": len(items)}
+                    for label, items in summary.items()
+                    if items
+                ]
                 notify(
                     recipients=followers_of(district),
                     kind="districts.digest",

@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyodo.accounts.models import PrivateProfile, User
-from kyodo.accounts.services import DELETED_EMAIL_DOMAIN
+from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
 from kyodo.core.models import AuditEvent
 from kyodo.privacy.models import PrivacyRequest, RequestKind
@@ -58,7 +57,8 @@ def anonymise_user(*, actor: User | None, user: User, reason: str) -> User:
 
     Other apps tidy up through kyodo.accounts.personal_data's deletion handlers (and may
     refuse through its checks, e.g. a group's only representative)."""
-    from kyodo.accounts.personal_data import run_deletion_checks, run_deletion_handlers
+    from kyodo.accounts.personal_data import run_deletion_checks
+    from kyodo.accounts.services import anonymise_account
 
     if actor is not None and not actor.has_perm("privacy.anonymise_user", user):
         raise PermissionDenied
@@ -67,21 +67,7 @@ def anonymise_user(*, actor: User | None, user: User, reason: str) -> User:
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         if user.deleted_at is not None:
             return user
-        run_deletion_handlers(user)
-        # The same anonymisation as kyodo.accounts.services.delete_account (which needs the
-        # person's password, so cannot be used by a scheduled task).
-        PrivateProfile.objects.filter(user=user).update(
-            real_name="", real_name_kana="", phone="", postal_code="", address=""
-        )
-        user.fields_of_interest.clear()
-        user.email = f"deleted-{user.pk}-{uuid.uuid4().hex[:12]}@{DELETED_EMAIL_DOMAIN}"
-        user.display_name = ""
-        user.residency = ""
-        user.district = None
-        user.is_active = False
-        user.deleted_at = timezone.now()
-        user.set_unusable_password()
-        user.save()
+        anonymise_account(user=user)
         record_event(
             actor=actor,
             verb="privacy.user.anonymise",

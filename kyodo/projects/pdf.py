@@ -1,56 +1,29 @@
 """The agreement (協定書) as a Japanese PDF, built with reportlab.
 
-The font is IPA Gothic when the TTF is installed (embedded as a subset, so the text can be
-searched and copied), else the Adobe CID font HeiseiKakuGo-W5 (not embedded; every
-Japanese PDF reader has it). Dates are in 和暦 with 西暦 beside them."""
+The font comes from kyodo.core.pdf.japanese_font. Dates are in 和暦 with 西暦 beside them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kyodo.core.formatting import wareki
+from kyodo.core.pdf import japanese_font
 from kyodo.projects.models import AgreementVersion
 from kyodo.projects.workflow import Phase
 
-TTF_CANDIDATES = (
-    Path("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"),
-    Path("/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf"),
-    Path("/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"),
-)
 PHASE_JA: dict[str, str] = {
     Phase.PLANNING: "計画",
     Phase.IMPLEMENTATION: "実施",
     Phase.EVALUATION: "評価",
 }
-_font_name: str | None = None
-
-
-def font_name() -> str:
-    global _font_name
-    if _font_name is None:
-        for path in TTF_CANDIDATES:
-            if path.exists():
-                from reportlab.pdfbase.ttfonts import TTFont
-
-                pdfmetrics.registerFont(TTFont("KyodoGothic", str(path)))
-                _font_name = "KyodoGothic"
-                break
-        else:
-            from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-            pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
-            _font_name = "HeiseiKakuGo-W5"
-    return _font_name
 
 
 def date_both(value: dt.date | None) -> str:
@@ -66,7 +39,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
     """`version` with parties, roles and approvals prefetched (selectors.version_detail)."""
-    font = font_name()
+    font = japanese_font()
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=13)
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=1, spaceAfter=8)

@@ -28,6 +28,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kyodo.core.formatting import fiscal_year_bounds
 from kyodo.guideline.models import CollaborationForm, District, Field, Principle
@@ -189,7 +190,7 @@ def annual_report(fy: int) -> AnnualReport:
         else:
             continuing += 1
         city_share += int(share)
-    survey_label = "実施状況調査（公募以外）"
+    survey_label = str(_("Department survey (not through a call)"))
     for r in records:
         by_department[r.department.name] += 1
         department_ids_active.add(r.department.name)
@@ -246,29 +247,33 @@ def funnel(fy: int) -> list[tuple[str, str, int]]:
     return [
         (
             "consultations",
-            "相談",
+            _("Consultations"),
             Project.objects.filter(**within("consultation_started_at")).count(),
         ),
-        ("proposals", "提案・応募", Application.objects.filter(**within("submitted_at")).count()),
+        (
+            "proposals",
+            _("Proposals and applications"),
+            Application.objects.filter(**within("submitted_at")).count(),
+        ),
         (
             "eligible",
-            "要件審査を通過",
+            _("Passed the eligibility check"),
             Application.objects.filter(eligibility_outcome="pass", **within("checked_at")).count(),
         ),
         (
             "adopted",
-            "採択",
+            _("Adopted"),
             Decision.objects.filter(city_decision="adopt", **within("city_decided_at")).count(),
         ),
-        ("agreed", "協定締結", Project.objects.filter(**within("agreed_at")).count()),
+        ("agreed", _("Agreements signed"), Project.objects.filter(**within("agreed_at")).count()),
         (
             "completed",
-            "完了報告",
+            _("Completion reports"),
             CompletionReport.objects.filter(**within("submitted_at")).count(),
         ),
         (
             "evaluated",
-            "評価",
+            _("Evaluated"),
             Evaluation.objects.filter(kind="final", **within("submitted_at"))
             .values("project_id")
             .distinct()

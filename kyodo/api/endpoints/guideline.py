@@ -190,51 +190,52 @@ OrganizationTypePage = page_schema(OrganizationTypeOut, "OrganizationTypePage")
 EvaluationItemPage = page_schema(EvaluationItemOut, "EvaluationItemPage")
 RubricCriterionPage = page_schema(RubricCriterionOut, "RubricCriterionPage")
 
-router.add_api_operation(
-    "/principles",
-    ["GET"],
-    _simple_list(m.Principle, PrincipleOut, ("number", "id")),
-    response={200: PrinciplePage, **error_responses(422, 429)},
-    summary="The principles of collaboration (協働のルール)",
-    operation_id="list_principles",
-    url_name="list_principles",
+# Plain reference lists: (path, model, schema, page schema, ordering, summary).
+SIMPLE_LISTS = (
+    (
+        "principles",
+        m.Principle,
+        PrincipleOut,
+        PrinciplePage,
+        ("number", "id"),
+        "The principles of collaboration (協働のルール)",
+    ),
+    (
+        "steps",
+        m.Step,
+        StepOut,
+        StepPage,
+        ("order", "id"),
+        "The steps of collaboration (加・輪・互・笑)",
+    ),
+    (
+        "tiers",
+        m.Tier,
+        TierOut,
+        TierPage,
+        ("order", "id"),
+        "Self, mutual and public help (自助・共助・公助)",
+    ),
+    (
+        "forms",
+        m.CollaborationForm,
+        FormOut,
+        FormPage,
+        ("order", "id"),
+        "Forms of collaboration (協働の形態)",
+    ),
+    ("fields", m.Field, FieldOut, FieldPage, ("order", "id"), "Fields of activity (分野)"),
 )
-router.add_api_operation(
-    "/steps",
-    ["GET"],
-    _simple_list(m.Step, StepOut, ("order", "id")),
-    response={200: StepPage, **error_responses(422, 429)},
-    summary="The steps of collaboration (加・輪・互・笑)",
-    operation_id="list_steps",
-    url_name="list_steps",
-)
-router.add_api_operation(
-    "/tiers",
-    ["GET"],
-    _simple_list(m.Tier, TierOut, ("order", "id")),
-    response={200: TierPage, **error_responses(422, 429)},
-    summary="Self, mutual and public help (自助・共助・公助)",
-    operation_id="list_tiers",
-    url_name="list_tiers",
-)
-router.add_api_operation(
-    "/forms",
-    ["GET"],
-    _simple_list(m.CollaborationForm, FormOut, ("order", "id")),
-    response={200: FormPage, **error_responses(422, 429)},
-    summary="Forms of collaboration (協働の形態)",
-    operation_id="list_forms",
-    url_name="list_forms",
-)
-router.add_api_operation(
-    "/fields",
-    ["GET"],
-    _simple_list(m.Field, FieldOut, ("order", "id")),
-    response={200: FieldPage, **error_responses(422, 429)},
-    summary="Fields of activity (分野)",
-    operation_id="list_fields",
-    url_name="list_fields",
-)
+for _path, _model, _schema, _page, _ordering, _summary in SIMPLE_LISTS:
+    router.add_api_operation(
+        f"/{_path}",
+        ["GET"],
+        _simple_list(_model, _schema, _ordering),
+        response={200: _page, **error_responses(422, 429)},
+        summary=_summary,
+        operation_id=f"list_{_path}",
+        url_name=f"list_{_path}",
+    )
 
 
 @router.get("/districts", response={200: DistrictPage, **error_responses(422, 429)})

@@ -128,3 +128,18 @@ def test_command_and_task(periods):
         call_command("anonymise_expired", stdout=out)
         assert "inactive_account" in out.getvalue() and "1" in out.getvalue()
         assert anonymise_expired_data.call() == {k: 0 for k in retention.registered_policies()}
+
+
+@pytest.mark.django_db
+def test_anonymisation_removes_the_email_from_old_audit_rows():
+    from kyodo.accounts.tests.factories import UserFactory
+    from kyodo.core.audit import record_event
+    from kyodo.core.models import AuditEvent
+    from kyodo.privacy.services import anonymise_user
+
+    person = UserFactory(email="leaving@example.jp")
+    record_event(actor=person, verb="challenges.issue.raise", target=person)
+    assert AuditEvent.objects.filter(actor_label="leaving@example.jp").exists()
+    anonymise_user(actor=None, user=person, reason="retention")
+    assert not AuditEvent.objects.filter(actor_label__contains="leaving@example.jp").exists()
+    assert AuditEvent.objects.filter(actor=person, verb="challenges.issue.raise").exists()
