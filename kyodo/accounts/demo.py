@@ -1,8 +1,11 @@
-"""Demo people: named demo logins (docs/accounts.md) and ~2,000 residents per unit of scale.
+"""Demo people: named demo logins (docs/accounts.md) and the residents registered on the
+platform: 2,000 at scale 1 (Kawagoe today), 350,000 at scale 10 (VOLUMES["people"]).
 
 ctx.shared["users"]: {"admin", "coordinator", "staff", "rep", "member", "resident",
-"reviewer"} → User; ctx.shared["residents"]: every other demo person (list of User).
+"reviewer"} → User; ctx.shared["resident_ids"]: the ids of every other demo person, in
+creation order (ids, not User objects: at scale 10 there are 350,000 of them).
 Roles (coordinator, staff, rep, member) are given by kyodo.organizations.demo.
+Residents are written as plain rows (ctx.insert) with one password hash shared by all.
 """
 
 from __future__ import annotations
@@ -133,80 +136,129 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("accounts")
     password_hash = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo person
     districts = list(District.objects.all())
-    fields = list(Field.objects.all())
+    district_ids: list[int | None] = [d.pk for d in districts] or [None]
+    field_ids = list(Field.objects.values_list("id", flat=True))
     now = timezone.now()
-    users: list[User] = []
+    named: list[User] = []
     for _key, email, name, extra in NAMED_USERS:
-        users.append(
+        named.append(
             User(
                 email=email,
                 display_name=name,
                 password=password_hash,
                 residency=Residency.LIVES,
-                district=districts[len(users) % len(districts)] if districts else None,
+                district=districts[len(named) % len(districts)] if districts else None,
                 email_confirmed_at=now,
                 date_joined=now - dt.timedelta(days=400),
                 **extra,
             )
         )
-    n_residents = ctx.count(2000)
-    residencies = (
-        [Residency.LIVES] * 7 + [Residency.WORKS] * 2 + [Residency.STUDIES, Residency.OTHER]
+    named = ctx.bulk_create(User, named, label="demo logins")
+    n_residents = ctx.volume("people")
+    residencies = [
+        str(r)
+        for r in [Residency.LIVES] * 7
+        + [Residency.WORKS] * 2
+        + [Residency.STUDIES, Residency.OTHER]
+    ]
+    days_back = int(365 * ctx.years)
+
+    def residents() -> Any:
+        for i in range(n_residents):
+            surname, _sk = rng.choice(SURNAMES)
+            given, _gk = rng.choice(GIVEN)
+            display = (
+                f"{surname} {given}" if rng.random() < 0.7 else f"{rng.choice(NICKNAMES)}{i % 97}"
+            )
+            # Sign-ups accumulate: more people joined recently than ten years ago.
+            joined = now - dt.timedelta(
+                days=int(days_back * rng.random() ** 1.3), minutes=rng.randrange(1440)
+            )
+            yield (
+                f"resident{i:06d}@example.jp",
+                display,
+                password_hash,
+                rng.choice(residencies),
+                rng.choice(district_ids),
+                "en" if rng.random() < 0.03 else "ja",
+                joined,
+                joined,
+            )
+
+    ctx.insert(
+        User,
+        [
+            "email",
+            "display_name",
+            "password",
+            "residency",
+            "district_id",
+            "language",
+            "email_confirmed_at",
+            "date_joined",
+        ],
+        residents(),
+        total=n_residents,
+        label="people",
     )
-    for i in range(n_residents):
-        surname, _sk = rng.choice(SURNAMES)
-        given, _gk = rng.choice(GIVEN)
-        display = f"{surname} {given}" if rng.random() < 0.7 else f"{rng.choice(NICKNAMES)}{i % 97}"
-        users.append(
-            User(
-                email=f"resident{i:06d}@example.jp",
-                display_name=display,
-                password=password_hash,
-                residency=rng.choice(residencies),
-                district=rng.choice(districts) if districts else None,
-                language="en" if rng.random() < 0.03 else "ja",
-                email_confirmed_at=now,
-                date_joined=now - dt.timedelta(days=rng.randint(1, 2000)),
-            )
-        )
-    created = ctx.bulk_create(User, users, label="people")
+    resident_ids = ctx.last_ids(User, n_residents)
+    all_ids = [u.pk for u in named] + resident_ids
+
     # Every person has a private profile (only they see it).
-    profiles = []
-    for user in created:
-        surname, sk = rng.choice(SURNAMES)
-        given, gk = rng.choice(GIVEN)
-        profiles.append(
-            PrivateProfile(
-                user=user,
-                real_name=f"{surname} {given}",
-                real_name_kana=f"{sk} {gk}",
-                phone=f"049-{rng.randint(200, 299)}-{rng.randint(0, 9999):04d}",
-                postal_code=f"350-{rng.randint(0, 1199):04d}",
-                address=f"川越市{rng.choice(STREETS)}{rng.randint(1, 5)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+    def profiles() -> Any:
+        for user_id in all_ids:
+            surname, sk = rng.choice(SURNAMES)
+            given, gk = rng.choice(GIVEN)
+            yield (
+                user_id,
+                f"{surname} {given}",
+                f"{sk} {gk}",
+                f"049-{rng.randint(200, 299)}-{rng.randint(0, 9999):04d}",
+                f"350-{rng.randint(0, 1199):04d}",
+                f"川越市{rng.choice(STREETS)}{rng.randint(1, 5)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
             )
-        )
-    ctx.bulk_create(PrivateProfile, profiles, label="private profiles")
+
+    n_profiles = ctx.insert(
+        PrivateProfile,
+        ["user_id", "real_name", "real_name_kana", "phone", "postal_code", "address"],
+        profiles(),
+        total=len(all_ids),
+        label="private profiles",
+    )
     through = User.fields_of_interest.through
-    interests = []
-    for user in created:
-        for f in rng.sample(fields, k=min(len(fields), rng.randint(0, 3))):
-            interests.append(through(user_id=user.pk, field_id=f.pk))
-    ctx.bulk_create(through, interests, label="fields of interest")
-    _expose(ctx, created)
-    return {"people": len(created), "private profiles": len(profiles)}
+
+    def interests() -> Any:
+        for user_id in all_ids:
+            for field_id in rng.sample(field_ids, k=min(len(field_ids), rng.randint(0, 3))):
+                yield (user_id, field_id)
+
+    ctx.insert(
+        through,
+        ["user_id", "field_id"],
+        interests(),
+        total=len(all_ids) * 3 // 2,
+        label="fields of interest",
+    )
+    _expose(ctx, named, resident_ids)
+    return {"people": len(all_ids), "private profiles": n_profiles}
 
 
-def _expose(ctx: DemoContext, people: list[User]) -> None:
-    by_email = {u.email: u for u in people}
+def _expose(ctx: DemoContext, named: list[User], resident_ids: list[int]) -> None:
+    by_email = {u.email: u for u in named}
     ctx.shared["users"] = {
         key: by_email[email] for key, email, _n, _e in NAMED_USERS if email in by_email
     }
-    named = {email for _k, email, _n, _e in NAMED_USERS}
-    ctx.shared["residents"] = [u for u in people if u.email not in named]
+    ctx.shared["resident_ids"] = resident_ids
 
 
 def load_shared(ctx: DemoContext) -> None:
-    people = list(
-        User.objects.filter(deleted_at__isnull=True, email__endswith="@example.jp").order_by("id")
+    emails = [email for _k, email, _n, _e in NAMED_USERS]
+    named = list(User.objects.filter(email__in=emails))
+    resident_ids = list(
+        User.objects.filter(deleted_at__isnull=True, email__startswith="resident")
+        .filter(email__endswith="@example.jp")
+        .exclude(email__in=emails)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
-    _expose(ctx, people)
+    _expose(ctx, named, resident_ids)

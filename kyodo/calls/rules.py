@@ -132,7 +132,9 @@ rules.add_perm("calls.withdraw_application", is_withdrawable & manages_applicant
 rules.add_perm("calls.check_application", can_manage_calls & is_awaiting_check)
 rules.add_perm("calls.score_application", is_under_review & reviewer_without_conflict)
 rules.add_perm("calls.view_scores", can_manage_calls | reviewer_without_conflict)
-rules.add_perm("calls.declare_conflict", is_assigned_reviewer)
+# Only once submitted: a draft (or withdrawn) application is the group's private business,
+# and the conflict page would otherwise reveal its existence and title to the reviewers.
+rules.add_perm("calls.declare_conflict", is_assigned_reviewer & is_submitted)
 rules.add_perm("calls.decide_application", can_manage_calls)
 rules.add_perm("calls.view_grant", is_grant_applicant_member | can_manage_calls)
 rules.add_perm("calls.report_settlement", grant_awaits_settlement & manages_grant_applicant)

@@ -9,13 +9,14 @@ import random
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from kyodo.accounts.models import User
 from kyodo.challenges import demo_text as text
 from kyodo.challenges.models import ContentReport, HiddenContent, Issue, IssueComment, IssueSupport
 from kyodo.challenges.services import build_theme_maps
 from kyodo.challenges.workflow import IssueStatus
-from kyodo.core.demo import DemoContext
+from kyodo.core.demo import VOLUMES, DemoContext, volume_at
 from kyodo.guideline.models import District, Field, Tier
 from kyodo.notifications.models import Follow, Notification
 from kyodo.organizations.models import Organization
@@ -37,10 +38,8 @@ DISTRICT_WEIGHTS = {
 
 
 def issue_volume(scale: float) -> int:
-    """2,000 at scale 1 (Kawagoe today), about 50,000 at scale 10 (the benchmark)."""
-    if scale <= 1:
-        return max(20, round(2000 * scale))
-    return round(2000 + (scale - 1) * 48000 / 9)
+    """2,000 at scale 1 (Kawagoe today), 50,000 at scale 10 (the benchmark)."""
+    return max(20, volume_at(VOLUMES["local issues"], scale))
 
 
 def _status_for(age_days: int, rng: random.Random) -> str:
@@ -63,15 +62,16 @@ def _status_for(age_days: int, rng: random.Random) -> str:
 def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("challenges")
     named: dict[str, User] = ctx.shared.get("users", {})
-    residents: list[User] = list(
-        ctx.shared.get("residents") or User.objects.filter(is_active=True).order_by("id")[:5000]
+    residents: list[int] = list(
+        ctx.shared.get("resident_ids")
+        or User.objects.filter(is_active=True).order_by("id").values_list("id", flat=True)[:5000]
     )
     if not residents:
         ctx.out.write("  no people yet: run the accounts demo first\n")
         return {}
     departments = ctx.shared.get("departments") or list(Organization.objects.departments())
     dept_by_name = {d.name: d for d in departments}
-    coordinator = named.get("coordinator") or residents[0]
+    coordinator = named.get("coordinator") or User.objects.get(pk=residents[0])
     districts = {d.code: d for d in District.objects.all()}
     fields = {f.code: f for f in Field.objects.all()}
     tiers = {t.code: t for t in Tier.objects.all()}
@@ -82,6 +82,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     now = ctx.aware(ctx.today, 12)
     n = issue_volume(ctx.scale)
     demo_resident = named.get("resident")
+    demo_resident_id = demo_resident.pk if demo_resident is not None else None
 
     issues: list[Issue] = []
     for i in range(n):
@@ -94,8 +95,10 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         description = f"{opener}{rng.choice(details)}{rng.choice(text.CLOSERS)}"
         age = int(horizon * rng.random() ** 1.6)
         created = now - dt.timedelta(days=age, minutes=rng.randint(0, 600))
-        author = (
-            demo_resident if demo_resident is not None and i % 400 == 0 else rng.choice(residents)
+        author_id = (
+            demo_resident_id
+            if demo_resident_id is not None and i % 400 == 0
+            else rng.choice(residents)
         )
         status = _status_for(age, rng)
         issue = Issue(
@@ -103,7 +106,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             description=description,
             district=districts[code],
             field=fields[field_code],
-            author=author,
+            author_id=author_id,
             created_at=created,
             status=status,
             place_description=f"{place}の周辺" if rng.random() < 0.5 else "",
@@ -138,20 +141,20 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 issue.answered_at = now
             issue.answered_by = coordinator
         issues.append(issue)
-    created_issues = ctx.bulk_create(Issue, issues, label="local issues")
+    created_issues = ctx.insert_objects(Issue, issues, label="local issues")
 
-    supports: list[IssueSupport] = []
+    supports: list[tuple[int, int, dt.datetime]] = []
     comments: list[IssueComment] = []
     for issue in created_issues:
         k = min(int(rng.paretovariate(1.15)) - 1, 120, len(residents) - 1)
         if k > 0:
-            chosen = {u.pk: u for u in rng.sample(residents, k) if u.pk != issue.author_id}
-            for user in chosen.values():
+            chosen = {u for u in rng.sample(residents, k) if u != issue.author_id}
+            for user_id in chosen:
                 supports.append(
-                    IssueSupport(
-                        issue=issue,
-                        user=user,
-                        created_at=issue.created_at + dt.timedelta(hours=rng.randint(1, 200)),
+                    (
+                        issue.pk,
+                        user_id,
+                        issue.created_at + dt.timedelta(hours=rng.randint(1, 200)),
                     )
                 )
             issue.support_count = len(chosen)
@@ -160,20 +163,26 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 comments.append(
                     IssueComment(
                         issue=issue,
-                        author=rng.choice(residents),
+                        author_id=rng.choice(residents),
                         body=rng.choice(text.COMMENTS),
                         created_at=issue.created_at
                         + dt.timedelta(hours=6 + 30 * j + rng.randint(0, 20)),
                     )
                 )
-    ctx.bulk_create(IssueSupport, supports, label="supports (共感)")
-    created_comments = ctx.bulk_create(IssueComment, comments, label="comments")
+    ctx.insert(
+        IssueSupport,
+        ["issue_id", "user_id", "created_at"],
+        supports,
+        total=len(supports),
+        label="supports (共感)",
+    )
+    created_comments = ctx.insert_objects(IssueComment, comments, label="comments")
     counts: dict[int, int] = {}
     for c in created_comments:
         counts[c.issue_id] = counts.get(c.issue_id, 0) + 1
     for issue in created_issues:
         issue.comment_count = counts.get(issue.pk, 0)
-    Issue.objects.bulk_update(created_issues, ["support_count", "comment_count"], batch_size=2000)
+    _update_counters(created_issues)
 
     issue_ct = ContentType.objects.get_for_model(Issue)
     follows = [
@@ -185,7 +194,13 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             if (person.pk, issue.pk) not in followed:
                 followed.add((person.pk, issue.pk))
                 follows.append(Follow(user_id=person.pk, target_type=issue_ct, target_id=issue.pk))
-    ctx.bulk_create(Follow, follows, label="follows")
+    ctx.insert(
+        Follow,
+        ["user_id", "target_type_id", "target_id"],
+        ((f.user_id, f.target_type_id, f.target_id) for f in follows),
+        total=len(follows),
+        label="follows",
+    )
 
     notifications = _notifications(ctx, rng, created_issues, followed, now)
     moderated = _moderation(ctx, rng, created_issues, created_comments, residents, coordinator, now)
@@ -199,6 +214,23 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         "reports": moderated,
         "theme maps": len(maps),
     }
+
+
+def _update_counters(issues: list[Issue]) -> None:
+    """support_count and comment_count from the rows (one statement, not a bulk_update)."""
+    if not issues:
+        return
+    table = Issue._meta.db_table
+    supports = IssueSupport._meta.db_table
+    comments = IssueComment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608 (table names from the models)
+            f"support_count = (SELECT COUNT(*) FROM {supports} s WHERE s.issue_id = {table}.id), "
+            f"comment_count = (SELECT COUNT(*) FROM {comments} c WHERE c.issue_id = {table}.id) "
+            "WHERE id BETWEEN %s AND %s",
+            [min(i.pk for i in issues), max(i.pk for i in issues)],
+        )
 
 
 def _notifications(
@@ -267,7 +299,7 @@ def _moderation(
     rng: random.Random,
     issues: list[Issue],
     comments: list[IssueComment],
-    residents: list[User],
+    residents: list[int],
     coordinator: User,
     now: dt.datetime,
 ) -> int:
@@ -283,7 +315,7 @@ def _moderation(
             ContentReport(
                 content_type=comment_ct,
                 object_id=c.pk,
-                reporter=rng.choice(residents),
+                reporter_id=rng.choice(residents),
                 reason=rng.choice(reasons),
             )
         )
@@ -292,7 +324,7 @@ def _moderation(
             ContentReport(
                 content_type=issue_ct,
                 object_id=i.pk,
-                reporter=rng.choice(residents),
+                reporter_id=rng.choice(residents),
                 reason="同じ内容の投稿が重複しています",
             )
         )
@@ -304,7 +336,7 @@ def _moderation(
             ContentReport(
                 content_type=comment_ct,
                 object_id=c.pk,
-                reporter=rng.choice(residents),
+                reporter_id=rng.choice(residents),
                 reason="個人名が書かれています",
                 status="hidden",
                 decided_at=now,

@@ -21,9 +21,10 @@ from kyodo.challenges.models import (
     Theme,
     ThemeMap,
 )
+from kyodo.challenges.rules import manages_offer_organization
 from kyodo.challenges.themes import METHOD as THEME_METHOD
 from kyodo.challenges.themes import Doc, compute_themes
-from kyodo.challenges.workflow import IssueStatus, can_transition
+from kyodo.challenges.workflow import CLOSED_STATUSES, IssueStatus, can_transition
 from kyodo.core.audit import record_event
 from kyodo.core.hooks import content_changed
 from kyodo.core.uploads import clean_image
@@ -99,6 +100,9 @@ def support_issue(*, actor: User, issue: Issue) -> bool:
     the unique constraint decides, and the counter moves with F() only when a row was made."""
     if not actor.has_perm("challenges.support_issue", issue):
         raise PermissionDenied
+    if issue.is_hidden or issue.status in CLOSED_STATUSES:
+        # Superusers pass every rule: the issue's state still decides.
+        raise PermissionDenied
     try:
         with transaction.atomic():
             IssueSupport.objects.create(issue=issue, user=actor)
@@ -123,7 +127,7 @@ def withdraw_support(*, actor: User, issue: Issue) -> bool:
 
 
 def comment_on_issue(*, actor: User, issue: Issue, body: str) -> IssueComment:
-    if not actor.has_perm("challenges.comment_issue", issue):
+    if not actor.has_perm("challenges.comment_issue", issue) or issue.is_hidden:
         raise PermissionDenied
     body = _required(body, _("Write your comment."), "comment_required")
     if len(body) > 4000:
@@ -407,16 +411,22 @@ def build_theme_maps(
     return built
 
 
+def _may_link(actor: User, issue: Issue, offer: OfferNeed) -> bool:
+    """The offer's group managers, on an issue they may comment on; or staff who may triage
+    this issue. (Staff of another department may not attach or remove a group's offer.)"""
+    if not actor.has_perm("challenges.link_offer", offer):
+        return False
+    if actor.has_perm("challenges.triage_issue", issue):
+        return True
+    return bool(manages_offer_organization(actor, offer)) and actor.has_perm(
+        "challenges.comment_issue", issue
+    )
+
+
 def link_offer(*, actor: User, issue: Issue, offer: OfferNeed) -> bool:
     """Show an offer/need of a group on the issue page ("what is being done about it").
     The offer's group managers may link their own offers; triaging staff any open offer."""
-    if not (
-        actor.has_perm("challenges.link_offer", offer)
-        and (
-            actor.has_perm("challenges.triage_issue", issue)
-            or actor.has_perm("challenges.comment_issue", issue)
-        )
-    ):
+    if not _may_link(actor, issue, offer):
         raise PermissionDenied
     if not offer.is_open:
         raise ValidationError(_("This offer is closed."), code="offer_closed")
@@ -444,7 +454,7 @@ def link_offer(*, actor: User, issue: Issue, offer: OfferNeed) -> bool:
 
 
 def unlink_offer(*, actor: User, issue: Issue, offer: OfferNeed) -> bool:
-    if not actor.has_perm("challenges.link_offer", offer):
+    if not _may_link(actor, issue, offer):
         raise PermissionDenied
     with transaction.atomic():
         deleted, _rows = IssueOfferLink.objects.filter(issue=issue, offer=offer).delete()

@@ -93,13 +93,18 @@ class RejectNulBytesMiddleware:
 
     Multipart bodies are not parsed here (views may change upload handlers); their text
     fields go through forms, whose CharFields refuse NUL already.
+
+    The JSON API (/api/v1/) checks every value itself and answers a documented JSON 422
+    (kyodo.api.v1.reject_unstorable_values), so it is left to that check.
     """
+
+    exempt_prefixes = ("/api/v1/",)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
+        if not request.path_info.startswith(self.exempt_prefixes) and self._has_nul(request):
             return HttpResponseBadRequest(
                 "NUL characters are not allowed.", content_type="text/plain; charset=utf-8"
             )

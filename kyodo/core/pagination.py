@@ -5,11 +5,13 @@ The cursor is an opaque, signed token holding the sort key of the last row shown
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,20 +67,30 @@ def keyset_paginate(
     queryset = queryset.order_by(*ordering)
     if cursor:
         try:
-            values = [_decode_value(v) for v in signing.loads(cursor, salt=_SALT)]
+            values = [_decode_value(v) for v in signing.loads(cursor, salt=_salt(ordering))]
         except (signing.BadSignature, ValueError, TypeError):
             values = []
         if len(values) == len(ordering):
-            queryset = queryset.filter(_after(ordering, values))
+            # Values that do not fit these fields restart at page 1.
+            with contextlib.suppress(ValueError, TypeError, ValidationError):
+                queryset = queryset.filter(_after(ordering, values))
     rows = list(queryset[: page_size + 1])
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = signing.dumps(
-            [_encode_value(_field_value(last, f.lstrip("-"))) for f in ordering], salt=_SALT
+            [_encode_value(_field_value(last, f.lstrip("-"))) for f in ordering],
+            salt=_salt(ordering),
         )
     return KeysetPage(items=rows, next_cursor=next_cursor, page_size=page_size)
+
+
+def _salt(ordering: tuple[str, ...]) -> str:
+    # A cursor is valid only for the sort it was made for: one from another list (other
+    # fields, other types) fails its signature and restarts at page 1, instead of reaching
+    # the database as e.g. a name compared with a number.
+    return f"{_SALT}:{','.join(ordering)}"
 
 
 def _after(ordering: tuple[str, ...], values: list[Any]) -> Q:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -23,9 +25,39 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {**guideline_overview(), "blocks": blocks})
 
 
+# The latest accessibility check, shown on the policy page (検査結果). Update it after each
+# full run of tests/browser: the date, the axe-core version, and the number of page types
+# checked = the distinct `axe_check(..., name=...)` screens in tests/browser (each page type,
+# with its error or empty states, loaded at 360px and 1280px): on 2026-11-26, 133 in the
+# test_*_pages.py files plus 3 only in the project journey (agreement with its approval form,
+# completion report form, evaluation form). kyodo/core/tests/test_accessibility_policy.py
+# fails if the number claimed exceeds the screens the tests check.
+ACCESSIBILITY_CHECK: dict[str, Any] = {
+    "checked_on": dt.date(2026, 11, 26),
+    "tool": "axe-core 4.12.1",
+    "browser": "Chromium",
+    "widths": (360, 1280),
+    "page_types": 136,
+    "violations": 0,
+    "journeys": (
+        _("A resident signs up, joins a group, raises a local issue and registers for an event."),
+        _(
+            "A reviewer scores a subsidy application; a reviewer with a conflict of interest "
+            "is refused; the coordinator sees the ranking."
+        ),
+        _(
+            "A group proposes a project; a department consults; both sign the agreement; "
+            "then they report and evaluate."
+        ),
+    ),
+}
+
+
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html", guideline_overview())
+    return render(
+        request, "core/accessibility.html", {**guideline_overview(), "check": ACCESSIBILITY_CHECK}
+    )
 
 
 @require_safe

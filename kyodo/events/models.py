@@ -305,6 +305,9 @@ class Event(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "starts_at", "id"]),
+            # The upcoming list (ends_at ≥ now, soonest first): reads only the events not yet
+            # over instead of every published event of ten years (issue 12).
+            models.Index(fields=["status", "ends_at"], name="events_event_upcoming"),
             models.Index(fields=["organization", "starts_at"]),
             models.Index(fields=["district", "starts_at"]),
         ]

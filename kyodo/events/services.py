@@ -37,7 +37,7 @@ from kyodo.events.models import (
     Room,
     RoomBooking,
 )
-from kyodo.events.rules import can_organise_for
+from kyodo.events.rules import can_organise_for, took_part
 from kyodo.events.workflow import (
     BOOKING_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -557,6 +557,9 @@ def send_event_reminders(*, now: dt.datetime | None = None) -> int:
 def give_feedback(*, actor: User, event: Event, rating: int, comment: str = "") -> Feedback:
     """Satisfaction (笑) after the event, once per person (a second time updates it)."""
     _require(actor, "events.add_feedback", event)
+    if not took_part(actor, event):
+        # Superusers pass every rule: a rating still has to come from a participant.
+        raise PermissionDenied
     if rating not in range(1, 6):
         raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
     with transaction.atomic():

@@ -10,18 +10,24 @@ from kyodo.notifications.models import DeliveryPreference, Frequency
 
 def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("notifications")
-    residents: list[User] = list(ctx.shared.get("residents") or [])
+    resident_ids: list[int] = list(ctx.shared.get("resident_ids") or [])
     named: dict[str, User] = ctx.shared.get("users", {})
-    prefs: list[DeliveryPreference] = []
-    for user in residents:
+    prefs: list[tuple[int, str]] = []
+    for user_id in resident_ids:
         roll = rng.random()
         if roll < 0.10:
-            prefs.append(DeliveryPreference(user=user, frequency=Frequency.DAILY))
+            prefs.append((user_id, str(Frequency.DAILY)))
         elif roll < 0.15:
-            prefs.append(DeliveryPreference(user=user, frequency=Frequency.WEEKLY))
+            prefs.append((user_id, str(Frequency.WEEKLY)))
         elif roll < 0.20:
-            prefs.append(DeliveryPreference(user=user, frequency=Frequency.NONE))
+            prefs.append((user_id, str(Frequency.NONE)))
     if named.get("member") is not None:
-        prefs.append(DeliveryPreference(user=named["member"], frequency=Frequency.WEEKLY))
-    created = ctx.bulk_create(DeliveryPreference, prefs, label="e-mail preferences")
-    return {"e-mail preferences": len(created)}
+        prefs.append((named["member"].pk, str(Frequency.WEEKLY)))
+    written = ctx.insert(
+        DeliveryPreference,
+        ["user_id", "frequency"],
+        prefs,
+        total=len(prefs),
+        label="e-mail preferences",
+    )
+    return {"e-mail preferences": written}

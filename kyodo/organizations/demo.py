@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from kyodo.accounts.models import User
 from kyodo.core.demo import DemoContext
 from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
 from kyodo.guideline.models import District, Field, OrganizationType
@@ -406,7 +405,7 @@ class _Names:
 def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("organizations")
     users = ctx.shared["users"]
-    residents: list[User] = list(ctx.shared["residents"])
+    residents: list[int] = list(ctx.shared["resident_ids"])
     types = {t.code: t for t in OrganizationType.objects.select_related("actor_type")}
     fields = {f.code: f for f in Field.objects.all()}
     districts = list(District.objects.all())
@@ -445,7 +444,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     n_departments = len(orgs)
 
     # --- Groups, businesses and schools -----------------------------------------------------
-    target = ctx.count(300, minimum=300 if ctx.scale >= 1 else 30)
+    target = ctx.volume("organizations", minimum=30)
     fixed: list[tuple[str, str, str, str, list[str]]] = []  # type, name, kana, legal, fields
     for name, kana, legal in SCHOOLS_FIXED:
         fixed.append(("school", name, kana, legal, ["education"]))
@@ -538,7 +537,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             status = RegistrationStatus.EXPIRED
         else:
             status = RegistrationStatus.SUSPENDED
-        registered = now - dt.timedelta(days=rng.randint(30, 1500))
+        registered = now - dt.timedelta(days=rng.randint(30, max(1500, int(365 * ctx.years))))
         expires = (
             fy_end if status != RegistrationStatus.EXPIRED else fy_end.replace(year=fy_end.year - 1)
         )
@@ -606,23 +605,23 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     memberships: list[Membership] = []
     members_by_org: dict[int, list[int]] = defaultdict(list)
 
-    def add(user: User, org: Organization, role: str, title: str = "") -> None:
-        if user.pk in members_by_org[org.pk]:
+    def add(user_id: int, org: Organization, role: str, title: str = "") -> None:
+        if user_id in members_by_org[org.pk]:
             return
-        members_by_org[org.pk].append(user.pk)
-        memberships.append(Membership(user=user, organization=org, role=role, title=title))
+        members_by_org[org.pk].append(user_id)
+        memberships.append(Membership(user_id=user_id, organization=org, role=role, title=title))
 
     departments = created[:n_departments]
     groups = created[n_departments:]
     rep_org = groups[0]
-    add(users["coordinator"], coordinator_dept, MembershipRole.MEMBER, "主任")
-    add(users["staff"], departments[2], MembershipRole.MEMBER, "主事")
-    add(users["rep"], rep_org, MembershipRole.REPRESENTATIVE)
-    add(users["member"], rep_org, MembershipRole.MEMBER)
+    add(users["coordinator"].pk, coordinator_dept, MembershipRole.MEMBER, "主任")
+    add(users["staff"].pk, departments[2], MembershipRole.MEMBER, "主事")
+    add(users["rep"].pk, rep_org, MembershipRole.REPRESENTATIVE)
+    add(users["member"].pk, rep_org, MembershipRole.MEMBER)
     pool = residents
     cursor = 0
 
-    def next_person() -> User:
+    def next_person() -> int:
         nonlocal cursor
         person = pool[cursor % len(pool)]
         cursor += 1 + rng.randrange(3)
@@ -767,7 +766,7 @@ def _seed_offers(
     index_of = {o.pk: i for i, o in enumerate(created)}
     rows: list[OfferNeed] = []
     meta: list[tuple[list[str], list[District]]] = []
-    for _ in range(ctx.count(160)):
+    for _ in range(ctx.volume("offers")):
         org = rng.choice(verified)
         kind, category, title, body = rng.choice(OFFER_TEMPLATES)
         i = index_of[org.pk]

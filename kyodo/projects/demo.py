@@ -1,4 +1,5 @@
-"""Demo collaboration projects: ≥150 across every stage, form, department and district,
+"""Demo collaboration projects: 160 at scale 1, 5,000 at scale 10 (closed ones spread over ten
+fiscal years), across every stage, form, department and district,
 with agreements (role-division tables), reports, evaluations and follow-ups.
 
 Rows are written directly (not through the services) so that dates can be spread over past
@@ -199,7 +200,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
 
     # --- themes (行政提案型) ------------------------------------------------------------
     themes = []
-    for i in range(ctx.count(8)):
+    for i in range(ctx.volume("themes")):
         dept = departments[i % len(departments)]
         field_code = rng.choice(list(THEMES_BY_FIELD))
         fy = this_fy + (1 if i % 3 == 0 else -(i % 3))
@@ -224,7 +225,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     themes = ctx.bulk_create(Theme, themes, label="themes")
 
     # --- projects ---------------------------------------------------------------------
-    stages = _stage_counts(ctx.count(160, minimum=150))
+    stages = _stage_counts(ctx.volume("projects", minimum=150))
     rng.shuffle(stages)
     projects: list[Project] = []
     plan: list[dict[str, Any]] = []
@@ -233,7 +234,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         district = districts[i % len(districts)]
         title = rng.choice(THEMES_BY_FIELD[field_code]).format(d=district.name)
         if status in (S.CLOSED, S.EVALUATION, S.COMPLETION_REPORT):
-            fy = this_fy - rng.randint(1, 4) if status == S.CLOSED else this_fy - 1
+            fy = (
+                this_fy - rng.randint(1, max(4, int(ctx.years)))
+                if status == S.CLOSED
+                else this_fy - 1
+            )
         elif status in (S.DRAFT, S.CONSULTATION, S.AGREEMENT_DRAFTING):
             fy = this_fy + (1 if status != S.AGREEMENT_DRAFTING or i % 2 else 0)
         else:
@@ -287,6 +292,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             }
         )
     projects = ctx.bulk_create(Project, projects, label="projects")
+    position = {p.pk: i for i, p in enumerate(projects)}
 
     # Follow-ups: some later projects continue a closed one, with its lead group.
     closed = [p for p in projects if p.status == S.CLOSED]
@@ -297,7 +303,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     for prev, nxt in zip(closed[: ctx.count(12)], later, strict=False):
         nxt.predecessor = prev
         nxt.title = f"{prev.title}（第2期）"
-        plan[projects.index(nxt)]["lead"] = plan[projects.index(prev)]["lead"]
+        plan[position[nxt.pk]]["lead"] = plan[position[prev.pk]]["lead"]
         follow_ups += 1
     Project.objects.bulk_update([p for p in later if p.predecessor_id], ["predecessor", "title"])
 
@@ -367,7 +373,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     )
     versions, parties, roles, approvals, checklist = [], [], [], [], []
     for p, ag in zip(with_agreement, agreements, strict=True):
-        info = plan[projects.index(p)]
+        info = plan[position[p.pk]]
         n_versions = 2 if rng.random() < 0.4 else 1
         for number in range(1, n_versions + 1):
             versions.append(
@@ -493,7 +499,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 )
             )
     for p in started:
-        info = plan[projects.index(p)]
+        info = plan[position[p.pk]]
         lead = info["lead"]
         for k in range(rng.randint(1, 3)):
             day = min(info["start"] + dt.timedelta(days=40 + 70 * k), ctx.today)

@@ -142,8 +142,12 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     principles = list(Principle.objects.all())
     completions: list[LearningCompletion] = []
     checks: list[SelfCheck] = []
+    seen: set[int] = set()  # a person on two departments' staff learns once
     for ids in staff.values():
         for user_id in ids:
+            if user_id in seen:
+                continue
+            seen.add(user_id)
             done = rng.randint(0, len(COURSE_MODULES))
             for module in COURSE_MODULES[:done]:
                 completions.append(LearningCompletion(user_id=user_id, module=module))

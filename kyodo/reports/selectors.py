@@ -26,11 +26,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyodo.core.formatting import fiscal_year_bounds
+from kyodo.core.formatting import current_fiscal_year, fiscal_year_bounds
 from kyodo.guideline.models import CollaborationForm, District, Field, Principle
 from kyodo.organizations.models import Organization, RegistrationStatus
 
@@ -232,6 +233,22 @@ def annual_report(fy: int) -> AnnualReport:
     )
 
 
+REPORT_CACHE_SECONDS = 600
+
+
+def cached_annual_report(fy: int) -> AnnualReport | None:
+    """The annual report as the web page, its PDF/Excel and the API serve it: cached for
+    REPORT_CACHE_SECONDS; None for a year outside 2000 … next fiscal year."""
+    if not 2000 <= fy <= current_fiscal_year() + 1:
+        return None
+    key = f"reports:annual:{fy}"
+    report = cache.get(key)
+    if report is None:
+        report = annual_report(fy)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report
+
+
 def funnel(fy: int) -> list[tuple[str, str, int]]:
     start, end = _bounds(fy)
     Project = apps.get_model("projects", "Project")
@@ -348,9 +365,9 @@ def participation(fy: int) -> dict[str, Any]:
 
 
 def _steps(fy: int) -> list[tuple[str, str, int]]:
-    from kyodo.events.selectors import steps_funnel
+    from kyodo.events.selectors import steps_counts
 
-    return [tuple(s) for s in steps_funnel(fiscal_year=fy).steps]  # type: ignore[misc]
+    return steps_counts(fiscal_year=fy)
 
 
 def report_years() -> list[int]:

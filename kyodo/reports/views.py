@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,17 +15,11 @@ from kyodo.guideline.selectors import site_municipality
 from kyodo.organizations.predicates import department_ids
 from kyodo.reports import documents, selectors
 
-REPORT_CACHE_SECONDS = 600
-
 
 def _report(fiscal_year: int) -> selectors.AnnualReport:
-    if not 2000 <= fiscal_year <= current_fiscal_year() + 1:
-        raise Http404
-    key = f"reports:annual:{fiscal_year}"
-    report = cache.get(key)
+    report = selectors.cached_annual_report(fiscal_year)
     if report is None:
-        report = selectors.annual_report(fiscal_year)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+        raise Http404
     return report
 
 

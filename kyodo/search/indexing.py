@@ -15,15 +15,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kyodo.search.models import SearchDocument
-from kyodo.search.normalize import bigrams, fts_tokens, normalize, runs
+from kyodo.search.normalize import fts_tokens, normalize, runs
 
 TITLE_MAX = 300
 # Only the first BODY_MAX characters of a body are indexed (and kept as the snippet
-# source): it keeps every PostgreSQL position under its 16,383 limit, so phrase matching
-# stays exact.
+# source).
 BODY_MAX = 7_500
-# At most this many positions per lexeme in a PostgreSQL tsvector (a PostgreSQL limit).
-PG_MAX_POSITIONS = 256
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 FTS_TABLE = "search_fts"
 TITLE_FTS_TABLE = "search_title_fts"
@@ -197,31 +194,28 @@ def tsvector_literals(doc: SearchDocument) -> tuple[str, str]:
     return _tsvector_literals(doc.title_norm, doc.body_norm, facets_of(doc))
 
 
+def _bigram_set(normalized: str) -> set[str]:
+    out: set[str] = set()
+    for run in runs(normalized):
+        if len(run) == 1:
+            out.add(run)
+        else:
+            out.update(map(str.__add__, run, run[1:]))
+    return out
+
+
 def _tsvector_literals(title_norm: str, body_norm: str, facet_tokens: list[str]) -> tuple[str, str]:
-    """(tsv, title_tsv) as tsvector input literals: bigrams with positions (a gap of one
-    position between runs, so a phrase never spans a space or punctuation), title weight
-    A, body weight B, and the facet tokens without positions."""
-    positions: dict[str, list[str]] = {}
-    title_positions: dict[str, list[str]] = {}
-    pos = 1
-    for run in runs(title_norm):
-        for token in bigrams(run):
-            positions.setdefault(token, []).append(f"{pos}A")
-            title_positions.setdefault(token, []).append(str(pos))
-            pos += 1
-        pos += 1
-    pos += 1
-    for run in runs(body_norm):
-        for token in bigrams(run):
-            positions.setdefault(token, []).append(f"{pos}B")
-            pos += 1
-        pos += 1
-    facets = " ".join(f"'{f}'" for f in facet_tokens)
-
-    def literal(items: dict[str, list[str]]) -> str:
-        return " ".join(f"'{tok}':{','.join(ps[:PG_MAX_POSITIONS])}" for tok, ps in items.items())
-
-    return f"{literal(positions)} {facets}", f"{literal(title_positions)} {facets}"
+    """(tsv, title_tsv) as tsvector input literals: the document's distinct bigrams (title
+    and body; title only) and the facet tokens, without positions. The GIN index narrows a
+    query to documents having every bigram; whether they form the phrase is then checked
+    on the normalised copies (kyodo.search.query.PgTier). Bigrams are word characters and
+    facet tokens ASCII hex, so no quoting is needed inside the quotes."""
+    title = _bigram_set(title_norm)
+    body = _bigram_set(body_norm) | title
+    facets = "' '".join(facet_tokens)
+    tsv = "'" + "' '".join(body) + "' '" + facets + "'" if body else f"'{facets}'"
+    title_tsv = "'" + "' '".join(title) + "' '" + facets + "'" if title else f"'{facets}'"
+    return tsv, title_tsv
 
 
 def _pg_update_vectors(cursor, docs: Sequence[SearchDocument]) -> None:  # type: ignore[no-untyped-def]

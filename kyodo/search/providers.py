@@ -295,7 +295,19 @@ def _project_partner_ids(project: Any) -> list[int]:
 @provider(
     "projects.Project",
     DocType.PROJECT,
-    queryset=lambda m: m.objects.prefetch_related("fields", "districts", "partners__organization"),
+    # partners with their organization in one JOIN: "partners__organization" makes Django 5.2
+    # prefetch the organizations with an OR per id, which SQLite refuses beyond 1,000 distinct
+    # organizations (scale-10 data: "Expression tree is too large").
+    queryset=lambda m: m.objects.prefetch_related(
+        "fields",
+        "districts",
+        models.Prefetch(
+            "partners",
+            queryset=apps.get_model("projects", "ProjectPartner").objects.select_related(
+                "organization"
+            ),
+        ),
+    ),
 )
 def project_document(project: Any) -> DocumentData | None:
     # Drafts and consultations are private to the partners and the city (the public sees a
@@ -402,7 +414,9 @@ def _agreement_version_dependents(version: Any) -> Iterable[models.Model]:
 )
 def event_document(event: Any) -> DocumentData | None:
     if event.status == "draft":
-        visibility: tuple[str, ...] = (f"org:{event.organization_id}", STAFF)
+        # Exactly who may open a draft (events.view_event): the organising group's managers,
+        # or any staff of the organising department. Not plain members, not other departments.
+        visibility: tuple[str, ...] = (f"event-organisers:{event.organization_id}",)
     else:
         visibility = (PUBLIC,)
     return DocumentData(
@@ -424,6 +438,15 @@ def event_document(event: Any) -> DocumentData | None:
         status=event.status,
         visibility=visibility,
     )
+
+
+@key_source
+def _event_organiser_keys(user: Any) -> Iterable[str]:
+    try:
+        from kyodo.events.rules import organising_organizations
+    except ImportError:
+        return []
+    return [f"event-organisers:{org.pk}" for org in organising_organizations(user)]
 
 
 # --- calls ------------------------------------------------------------------------------------

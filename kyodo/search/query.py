@@ -106,13 +106,34 @@ def _with_facets(expr: str, groups: list[list[str]]) -> str:
     return f"({expr}) AND {facets}" if facets else expr
 
 
+# A condition on the normalised copies: one of these columns contains the term.
+Contains = tuple[tuple[str, ...], str]
+TITLE = ("title_norm",)
+BODY = ("body_norm",)
+ANYWHERE = ("title_norm", "body_norm")
+
+
+@dataclass(frozen=True)
+class PgTier:
+    """A tier on PostgreSQL. The tsvector columns hold each document's distinct bigrams
+    (no positions), so the GIN index narrows to documents having every bigram of
+    `gin_terms`; `must` / `must_not` then decide exactly, as substring tests on the
+    normalised copies (a term is a run of word characters, so "contains the term" is
+    exactly "has its bigrams as a phrase"). `must` and `must_not` alone are also what a
+    scan of the newest documents checks."""
+
+    gin_column: str  # "title_tsv" or "tsv"
+    gin_terms: tuple[str, ...]
+    must: tuple[Contains, ...]
+    must_not: tuple[tuple[Contains, ...], ...] = ()  # each: NOT (all of these)
+
+
 @dataclass(frozen=True)
 class TierQuery:
     tier: int
     title_table: bool  # SQLite: search the title-only table
     sqlite: str
-    pg: str  # the WHERE condition (tsquery literals inlined as parameters)
-    pg_params: tuple[str, ...]
+    pg: PgTier
 
 
 def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery]:
@@ -128,18 +149,14 @@ def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery
     body_phrase = f"body : {_fts_phrase(phrase)}"
     anywhere = "{title body} : " + all_expr
 
-    pg_all = _pg_and([_pg_phrase(t) for t in terms], groups)
-    pg_title_phrase = _pg_and([_pg_phrase(phrase)], groups)
-    pg_title_all = pg_all
-    pg_body_phrase = _pg_and([_pg_phrase(phrase, "B")], groups)
-
+    in_title_all = tuple((TITLE, t) for t in terms)
+    anywhere_all = tuple((ANYWHERE, t) for t in terms)
     tiers = [
         TierQuery(
             3,
             True,
             _with_facets(title_phrase, groups),
-            "title_tsv @@ %s::tsquery",
-            (pg_title_phrase,),
+            PgTier("title_tsv", (phrase,), ((TITLE, phrase),)),
         ),
     ]
     if multi:
@@ -148,8 +165,7 @@ def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery
                 2,
                 True,
                 _with_facets(f"({title_all}) NOT ({title_phrase})", groups),
-                "title_tsv @@ %s::tsquery AND NOT title_tsv @@ %s::tsquery",
-                (pg_title_all, pg_title_phrase),
+                PgTier("title_tsv", tuple(terms), in_title_all, (((TITLE, phrase),),)),
             )
         )
         tiers.append(
@@ -157,8 +173,7 @@ def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery
                 1,
                 False,
                 _with_facets(f"({body_phrase}) NOT ({title_all})", groups),
-                "tsv @@ %s::tsquery AND NOT title_tsv @@ %s::tsquery",
-                (pg_body_phrase, pg_title_all),
+                PgTier("tsv", (phrase,), ((BODY, phrase),), (in_title_all,)),
             )
         )
         tiers.append(
@@ -166,8 +181,7 @@ def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery
                 0,
                 False,
                 _with_facets(f"({anywhere}) NOT (({title_all}) OR ({body_phrase}))", groups),
-                "tsv @@ %s::tsquery AND NOT title_tsv @@ %s::tsquery AND NOT tsv @@ %s::tsquery",
-                (pg_all, pg_title_all, pg_body_phrase),
+                PgTier("tsv", tuple(terms), anywhere_all, (in_title_all, ((BODY, phrase),))),
             )
         )
     else:
@@ -176,38 +190,27 @@ def tier_queries(parsed: ParsedQuery, groups: list[list[str]]) -> list[TierQuery
                 0,
                 False,
                 _with_facets(f"({anywhere}) NOT ({title_all})", groups),
-                "tsv @@ %s::tsquery AND NOT title_tsv @@ %s::tsquery",
-                (pg_all, pg_title_all),
+                PgTier("tsv", tuple(terms), anywhere_all, (in_title_all,)),
             )
         )
     return tiers
 
 
-def match_all(parsed: ParsedQuery, groups: list[list[str]]) -> tuple[str, str, tuple[str, ...]]:
-    """(SQLite MATCH, PG condition, PG params) for "every term appears somewhere"."""
+def match_all(parsed: ParsedQuery, groups: list[list[str]]) -> tuple[str, PgTier]:
+    """(SQLite MATCH, PostgreSQL tier) for "every term appears somewhere"."""
     sqlite = _with_facets("{title body} : " + _fts_all(parsed.terms), groups)
-    return sqlite, "tsv @@ %s::tsquery", (_pg_and([_pg_phrase(t) for t in parsed.terms], groups),)
-
-
-def match_facets(groups: list[list[str]]) -> tuple[str, str, tuple[str, ...]]:
-    tsquery = _pg_and([], groups)
-    return (
-        _fts_facets(groups),
-        ("tsv @@ %s::tsquery" if tsquery else "TRUE"),
-        ((tsquery,) if tsquery else ()),
-    )
+    pg = PgTier("tsv", tuple(parsed.terms), tuple((ANYWHERE, t) for t in parsed.terms))
+    return sqlite, pg
 
 
 # --- PostgreSQL tsquery literals ----------------------------------------------------------
 
 
-def _pg_phrase(term: str, weight: str = "") -> str:
-    suffix = f":{weight}" if weight else ""
-    return "(" + " <-> ".join(f"'{b}'{suffix}" for b in bigrams(term)) + ")"
-
-
-def _pg_and(parts: list[str], groups: list[list[str]]) -> str:
-    items = list(parts)
+def pg_tsquery(terms: Sequence[str], groups: list[list[str]]) -> str:
+    """Every distinct bigram of the terms, and one token of each facet group. Bigrams are
+    word characters and facet tokens ASCII hex, so nothing typed becomes tsquery syntax."""
+    items = sorted({b for t in terms for b in bigrams(t)})
+    parts = [f"'{b}'" for b in items]
     for g in groups:
-        items.append("(" + " | ".join(f"'{t}'" for t in g) + ")")
-    return " & ".join(items)
+        parts.append("(" + " | ".join(f"'{t}'" for t in g) + ")")
+    return " & ".join(parts)

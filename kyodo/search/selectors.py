@@ -157,31 +157,115 @@ def _filter_sql(filters: q.Filters, keys: list[str] | None) -> tuple[str, list[A
     return " AND ".join(parts) or "1=1", params
 
 
-def _run_tier(tier: q.TierQuery, short_terms: Sequence[str], limit: int) -> list[int]:
+def _run_tier(
+    tier: q.TierQuery,
+    short_terms: Sequence[str],
+    limit: int,
+    filters: q.Filters,
+    keys: list[str] | None,
+) -> list[int]:
     """sort_keys of the tier's documents, newest first."""
+    if connection.vendor != "sqlite":
+        return [row[0] for row in _pg_tier(tier.pg, short_terms, filters, keys, limit)]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            table = TITLE_FTS_TABLE if tier.title_table else FTS_TABLE
-            if short_terms:
-                like, params = _contains_sql(short_terms)
-                cursor.execute(
-                    f"SELECT f.rowid FROM {table} f JOIN {DOC_TABLE} d ON d.sort_key = f.rowid "
-                    f"WHERE {table} MATCH %s AND {like} ORDER BY f.rowid DESC LIMIT %s",
-                    [tier.sqlite, *params, limit],
-                )
-            else:
-                cursor.execute(
-                    f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-                    [tier.sqlite, limit],
-                )
-        else:
-            like, params = _contains_sql(short_terms) if short_terms else ("TRUE", [])
+        table = TITLE_FTS_TABLE if tier.title_table else FTS_TABLE
+        if short_terms:
+            like, params = _contains_sql(short_terms)
             cursor.execute(
-                f"SELECT d.sort_key FROM {DOC_TABLE} d WHERE {tier.pg} "
-                f"AND {like} ORDER BY d.sort_key DESC LIMIT %s",
-                [*tier.pg_params, *params, limit],
+                f"SELECT f.rowid FROM {table} f JOIN {DOC_TABLE} d ON d.sort_key = f.rowid "
+                f"WHERE {table} MATCH %s AND {like} ORDER BY f.rowid DESC LIMIT %s",
+                [tier.sqlite, *params, limit],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [tier.sqlite, limit],
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+# PostgreSQL: how many of the newest documents a tier first scans (an index scan backwards
+# over sort_key with substring tests) before it asks the GIN index. A bigram found in a
+# large share of the documents (地域, 活動) fills a page within a few dozen rows this way,
+# where the GIN index would hand over hundreds of thousands of rows to sort; a rare one
+# falls through to the GIN index, which then finds few rows. 0 = GIN index only.
+PG_RECENT_WINDOW = 1500
+# Type counts scan this many newest documents first; when they hold at least 50 matches
+# (1% or more: over 10,000 in a million) the counts are shown as lower bounds ("n+")
+# instead of fetching every match through the GIN index.
+PG_COUNT_WINDOW = 5000
+PG_USE_GIN = True  # False = scan only (tests compare both paths with the LIKE oracle)
+_WINDOW_COLUMNS = (
+    "sort_key, doc_type, title_norm, body_norm, visibility, district_codes, field_codes, "
+    "fiscal_year, status"
+)
+
+
+def _pg_exact(tier: q.PgTier, short_terms: Sequence[str]) -> tuple[str, list[str]]:
+    parts: list[str] = []
+    params: list[str] = []
+
+    def contains(cond: q.Contains) -> str:
+        columns, term = cond
+        params.extend([term] * len(columns))
+        return "(" + " OR ".join(f"strpos(d.{c}, %s) > 0" for c in columns) + ")"
+
+    for cond in tier.must:
+        parts.append(contains(cond))
+    for group in tier.must_not:
+        parts.append("NOT (" + " AND ".join(contains(c) for c in group) + ")")
+    for term in short_terms:
+        parts.append(contains((q.ANYWHERE, term)))
+    return " AND ".join(parts) or "TRUE", params
+
+
+def _pg_tier(
+    tier: q.PgTier,
+    short_terms: Sequence[str],
+    filters: q.Filters,
+    keys: list[str] | None,
+    limit: int,
+    window: int | None = None,
+) -> list[tuple[int, str]]:
+    return _pg_tier_rows(tier, short_terms, filters, keys, limit, window)[0]
+
+
+def _pg_tier_rows(
+    tier: q.PgTier,
+    short_terms: Sequence[str],
+    filters: q.Filters,
+    keys: list[str] | None,
+    limit: int,
+    window: int | None = None,
+) -> tuple[list[tuple[int, str]], bool]:
+    """(sort_key, doc_type) of the tier's newest `limit` documents: first among the
+    PG_RECENT_WINDOW newest documents; when those hold fewer than `limit` matches, through
+    the GIN index (its bigrams and the filters' facet tokens), checked exactly."""
+    exact, exact_params = _pg_exact(tier, short_terms)
+    flt, flt_params = _filter_sql(filters, keys)
+    window = PG_RECENT_WINDOW if window is None else window
+    with connection.cursor() as cursor:
+        if window > 0:
+            cursor.execute(
+                f"SELECT d.sort_key, d.doc_type FROM (SELECT {_WINDOW_COLUMNS} FROM {DOC_TABLE} "
+                f"ORDER BY sort_key DESC LIMIT %s) d WHERE {exact} AND {flt} "
+                f"ORDER BY d.sort_key DESC LIMIT %s",
+                [window, *exact_params, *flt_params, limit],
+            )
+            found = cursor.fetchall()
+            # A common term that does not fill `limit` in a large window (type counts):
+            # its GIN bitmap would be huge; the caller reports lower bounds.
+            dense = window >= PG_COUNT_WINDOW and len(found) * PG_COUNT_WINDOW >= window * 50
+            if len(found) >= limit or not PG_USE_GIN or dense:
+                return found, dense and len(found) < limit
+        tsquery = q.pg_tsquery(tier.gin_terms, q.facet_groups(filters, None))
+        cursor.execute(
+            f"SELECT d.sort_key, d.doc_type FROM {DOC_TABLE} d "
+            f"WHERE d.{tier.gin_column} @@ %s::tsquery AND {exact} AND {flt} "
+            f"ORDER BY d.sort_key DESC LIMIT %s",
+            [tsquery, *exact_params, *flt_params, limit],
+        )
+        return cursor.fetchall(), False
 
 
 def _exact_title(parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None) -> list[int]:
@@ -201,7 +285,9 @@ def _exact_title(parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | No
 def _short_window_sql(
     parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
 ) -> tuple[str, list[Any]]:
-    """FROM/WHERE over the SHORT_SCAN_CAP newest documents for a one-character query."""
+    """FROM/WHERE over the SHORT_SCAN_CAP newest documents for a one-character query.
+    (A LIMIT subquery: with a range on sort_key instead, SQLite's planner, which has no
+    statistics, scanned the whole table for the per-type counts.)"""
     flt, flt_params = _filter_sql(filters, keys)
     has, has_params = _contains_sql(parsed.short_terms)
     sql = (
@@ -212,19 +298,53 @@ def _short_window_sql(
     return sql, [SHORT_SCAN_CAP, *flt_params, *has_params]
 
 
+def _short_window_start() -> int:
+    """The sort_key of the SHORT_SCAN_CAP-th newest document (an index-only walk)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(sort_key) FROM (SELECT sort_key FROM {DOC_TABLE} "
+            f"ORDER BY sort_key DESC LIMIT %s) w",
+            [SHORT_SCAN_CAP],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def _short_only(
     parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None, limit: int
 ) -> list[int]:
-    """A query of one-character terms only: a bounded scan of the newest documents."""
+    """A query of one-character terms only: a bounded scan of the newest documents, in
+    tiers (title equals the query, title contains it, the rest), each newest first and
+    stopping as soon as the page is full (so a common character reads a few hundred rows,
+    not the whole window)."""
     window, params = _short_window_sql(parsed, filters, keys)
     in_title, title_params = _contains_sql(parsed.short_terms, ("d.title_norm",))
+    result = _short_exact_in_window(parsed, filters, keys)[:limit]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT d.sort_key, CASE WHEN d.title_norm = %s THEN 4 WHEN {in_title} THEN 3 ELSE 0 END AS tier "
-            f"{window} ORDER BY tier DESC, d.sort_key DESC LIMIT %s",
-            [parsed.normalized, *title_params, *params, limit],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        for cond, cond_params in (
+            (f"{in_title} AND d.title_norm <> %s", [*title_params, parsed.normalized]),
+            (f"NOT ({in_title})", title_params),
+        ):
+            if len(result) >= limit:
+                break
+            cursor.execute(
+                f"SELECT d.sort_key {window} AND {cond} ORDER BY d.sort_key DESC LIMIT %s",
+                [*params, *cond_params, limit - len(result)],
+            )
+            result += [row[0] for row in cursor.fetchall()]
+    return result
+
+
+def _short_exact_in_window(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
+) -> list[int]:
+    """Documents whose normalised title equals the query, among the SHORT_SCAN_CAP newest
+    (found through the title index; the window is checked only for those few)."""
+    found = _exact_title(parsed, filters, keys)
+    if not found:
+        return []
+    oldest = _short_window_start()
+    return [key for key in found if key >= oldest]
 
 
 def _short_counts(
@@ -253,7 +373,9 @@ def ranked_keys(
     for tier in q.tier_queries(parsed, groups):
         if len(result) >= need:
             break
-        for key in _run_tier(tier, parsed.short_terms, need - len(result) + len(exact)):
+        for key in _run_tier(
+            tier, parsed.short_terms, need - len(result) + len(exact), filters, keys
+        ):
             if key not in seen:
                 seen.add(key)
                 result.append(key)
@@ -325,8 +447,8 @@ def count_by_type(
     flt = q.Filters(
         district=base.district, field=base.field, fiscal_year=base.fiscal_year, status=base.status
     )
-    by_type = _grouped_count(parsed, flt, keys)
-    capped = sum(by_type.values()) > COUNT_CAP
+    by_type, lower_bounds = _grouped_count(parsed, flt, keys)
+    capped = lower_bounds or sum(by_type.values()) > COUNT_CAP
     for doc_type, n in by_type.items():
         counts[doc_type] = TypeCount(n, capped)
     return counts
@@ -334,27 +456,30 @@ def count_by_type(
 
 def _grouped_count(
     parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None
-) -> dict[str, int]:
-    """Matches per type among the newest COUNT_CAP + 1 matches: exact when there are at most
+) -> tuple[dict[str, int], bool]:
+    """(counts, lower bounds only). Matches per type among the newest COUNT_CAP + 1 matches: exact when there are at most
     COUNT_CAP matches, otherwise lower bounds (shown as "n+"). One query."""
     groups = q.facet_groups(filters, keys)
-    sqlite, pg, pg_params = q.match_all(parsed, groups)
+    sqlite, pg = q.match_all(parsed, groups)
+    if connection.vendor != "sqlite":
+        by_type: dict[str, int] = {}
+        rows, lower_bounds = _pg_tier_rows(
+            pg, parsed.short_terms, filters, keys, COUNT_CAP + 1, window=PG_COUNT_WINDOW
+        )
+        for _key, doc_type in rows:
+            by_type[doc_type] = by_type.get(doc_type, 0) + 1
+        # Stopped in the window without reaching the cap: a dense term, lower bounds.
+        return by_type, lower_bounds
+
     like, params = _contains_sql(parsed.short_terms) if parsed.short_terms else ("1=1", [])
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                f"SELECT d.doc_type, count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) c "
-                f"JOIN {DOC_TABLE} d ON d.sort_key = c.rowid WHERE {like} GROUP BY d.doc_type",
-                [sqlite, COUNT_CAP + 1 if not parsed.short_terms else SHORT_SCAN_CAP, *params],
-            )
-        else:
-            cursor.execute(
-                f"SELECT c.doc_type, count(*) FROM (SELECT d.doc_type FROM {DOC_TABLE} d "
-                f"WHERE {pg} AND {like} ORDER BY d.sort_key DESC LIMIT %s) c GROUP BY c.doc_type",
-                [*pg_params, *params, COUNT_CAP + 1],
-            )
-        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT d.doc_type, count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s) c "
+            f"JOIN {DOC_TABLE} d ON d.sort_key = c.rowid WHERE {like} GROUP BY d.doc_type",
+            [sqlite, COUNT_CAP + 1 if not parsed.short_terms else SHORT_SCAN_CAP, *params],
+        )
+        return {row[0]: int(row[1]) for row in cursor.fetchall()}, False
 
 
 def matching_ids(doc_type: str, query: str, *, user: Any = None) -> list[int]:
@@ -401,7 +526,7 @@ def suggest(query: str, *, user: Any, limit: int = 8) -> list[SearchDocument]:
     for tier in q.tier_queries(parsed, groups):
         if not tier.title_table or len(result) >= limit:
             continue
-        for key in _run_tier(tier, parsed.short_terms, limit + len(exact)):
+        for key in _run_tier(tier, parsed.short_terms, limit + len(exact), flt, keys):
             if key not in seen:
                 seen.add(key)
                 result.append(key)

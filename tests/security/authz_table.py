@@ -598,3 +598,27 @@ API_TABLE: dict[str, Row] = {
     "GET /api/v1/me": Row(_ME),
     "GET /api/v1/me/tokens": Row(_ME),
 }
+
+
+def _merge_app_rows() -> None:
+    """Rows written per app in tests/security/authz_rows/<module>.py (one file per owner)."""
+    import importlib
+    import pkgutil
+
+    from tests.security import authz_rows
+
+    for info in sorted(pkgutil.iter_modules(authz_rows.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{authz_rows.__name__}.{info.name}")
+        assert hasattr(module, "ROWS") or hasattr(module, "API_ROWS"), (
+            f"{module.__name__} defines no ROWS/API_ROWS (or was merged half-loaded)"
+        )
+        for name in getattr(module, "ROWS", {}):
+            assert name not in TABLE, f"two rows for {name}"
+        for name in getattr(module, "API_ROWS", {}):
+            assert name not in API_TABLE, f"two rows for {name}"
+        TABLE.update(getattr(module, "ROWS", {}))
+        API_TABLE.update(getattr(module, "API_ROWS", {}))
+    PENDING.difference_update(TABLE, API_TABLE)
+
+
+_merge_app_rows()

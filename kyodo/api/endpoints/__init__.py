@@ -17,3 +17,11 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/news", news.router)
     api.add_router("/me", me.router)
     api.add_router("/open-data", open_data.router)
+    from kyodo.api.endpoints import projects, statistics
+
+    api.add_router("/projects", projects.router)
+    api.add_router("/statistics", statistics.router)
+    from kyodo.api.endpoints import calls
+
+    api.add_router("/calls", calls.router)
+    api.add_router("/applications", calls.applications_router)

@@ -6,7 +6,7 @@ events.cancel_registration)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
@@ -14,7 +14,7 @@ from pydantic import Field
 
 from kyodo.api.auth import SIGNED_IN, caller
 from kyodo.api.errors import error_responses
-from kyodo.api.schemas import CodeName, PageQuery, code_name, page_schema
+from kyodo.api.schemas import CodeName, IsoDate, PageQuery, code_name, page_schema
 from kyodo.events import selectors, services
 from kyodo.events.models import Event, Facility, Registration
 
@@ -71,8 +71,8 @@ class EventFilters(Schema):
     district: str | None = Field(None, description="district code")
     field: str | None = Field(None, description="field code")
     organization: int | None = Field(None, description="organization id")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = Field(None, description="YYYY-MM-DD")
+    date_to: IsoDate | None = Field(None, description="YYYY-MM-DD")
     past: bool = Field(
         False, description="past events, latest first (default: upcoming, soonest first)"
     )
@@ -174,8 +174,17 @@ def registration_out(registration: Registration) -> dict[str, Any]:
     }
 
 
+# A question id as a JSON object key: digits only (what int() of the key accepts, said in the
+# document so generated clients and schemathesis send only such keys).
+QuestionKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+
+
 class RegistrationIn(Schema):
-    answers: dict[int, str] = Field(default_factory=dict, description="question id → answer")
+    answers: dict[QuestionKey, str] = Field(
+        default_factory=dict,
+        description="question id → answer",
+        json_schema_extra={"additionalProperties": False},
+    )
     share_real_name: bool = False
     share_phone: bool = False
 
@@ -206,7 +215,7 @@ def register_for_event(request: HttpRequest, event_id: int, payload: Registratio
     registration = services.register_for_event(
         actor=request.auth,  # type: ignore[attr-defined]
         event=event,
-        answers=payload.answers,
+        answers={int(key): value for key, value in payload.answers.items()},
         share_real_name=payload.share_real_name,
         share_phone=payload.share_phone,
     )

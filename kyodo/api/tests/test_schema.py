@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kyodo.challenges.tests.factories import IssueCommentFactory
@@ -47,6 +49,14 @@ def test_every_get_endpoint_conforms(client, openapi, assert_conforms, person, t
         path = template
         for name, value in ids.items():
             path = path.replace("{" + name + "}", str(value))
+        if "{" in path:
+            # A resource this test builds no object for (its own tests do): an id that does
+            # not exist must still be a documented, conforming 404.
+            path = re.sub(r"\{[^}]+\}", "999999999", path)
+            response = client.get(path, **headers)
+            assert response.status_code == 404, (path, response.content[:300])
+            assert_conforms(response, "GET", path)
+            continue
         response = client.get(path, **headers)
         assert response.status_code in (200, 404), (path, response.content[:300])
         if template.endswith(("/open-data", "/registration")):

@@ -4,8 +4,10 @@ database the suite runs (SQLite by default, PostgreSQL with DATABASE_URL)."""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,5 +91,47 @@ def test_random_queries_match_like_scan(docs, query, anon) -> None:  # type: ign
     try:
         ids = [make_doc(t, b, object_id=20_000 + i).object_id for i, (t, b) in enumerate(docs)]
         assert found_ids(query, anon) == expected_ids(query, ids)
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+def _ordered_ids(query: str, anon) -> list[int]:  # type: ignore[no-untyped-def]
+    return [d.object_id for d in selectors.search(query, user=anon, limit=100).documents]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(docs=documents, data=st.data())
+def test_postgresql_scan_and_gin_paths_agree_with_like_scan(docs, data, anon) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL answers a tier by scanning the newest documents, or through the GIN
+    index when those hold too few matches: each path alone must find exactly what LIKE
+    finds, in the same order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL query paths")
+    sid = transaction.savepoint()
+    try:
+        ids = [
+            make_doc(t, b, object_id=30_000 + i, days_ago=i).object_id
+            for i, (t, b) in enumerate(docs)
+        ]
+        for _ in range(3):
+            index, title_or_body = data.draw(
+                st.tuples(st.integers(0, len(docs) - 1), st.integers(0, 1))
+            )
+            source = docs[index][title_or_body]
+            start = data.draw(st.integers(0, max(0, len(source) - 2)))
+            query = source[start : start + data.draw(st.integers(2, 6))]
+            orders = []
+            for window, use_gin in ((10**6, False), (0, True), (1, True)):
+                with (
+                    patch.object(selectors, "PG_RECENT_WINDOW", window),
+                    patch.object(selectors, "PG_USE_GIN", use_gin),
+                ):
+                    orders.append(_ordered_ids(query, anon))
+                    if query_terms(query):
+                        assert found_ids(query, anon) == expected_ids(query, ids), query
+            assert orders[0] == orders[1] == orders[2], query
     finally:
         transaction.savepoint_rollback(sid)

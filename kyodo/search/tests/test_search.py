@@ -271,3 +271,26 @@ def test_a_failing_provider_does_not_undo_the_content_change(anon, monkeypatch, 
     content_changed(org)  # logged, not raised
     assert "could not index" in caplog.text
     assert selectors.search("壊れた", user=anon).documents == []
+
+
+def test_a_draft_event_is_found_only_by_those_who_may_open_it(anon) -> None:  # type: ignore[no-untyped-def]
+    """Search follows events.view_event: the organising group's managers (and admins) find a
+    draft; a plain member of that group and staff of an unrelated department do not."""
+    from kyodo.events.models import EventStatus
+    from kyodo.events.tests.factories import EventFactory
+    from kyodo.organizations.models import MembershipRole
+    from kyodo.organizations.tests.factories import DepartmentFactory
+
+    org = OrganizationFactory()
+    event = EventFactory(organization=org, status=EventStatus.DRAFT, title="準備中の防災訓練")
+    content_changed(event)
+    representative = make_member(org, MembershipRole.REPRESENTATIVE)
+    plain_member = make_member(org)
+    other_staff = make_member(DepartmentFactory())
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    for user in (representative, admin):
+        assert user.has_perm("events.view_event", event)
+        assert titles(selectors.search("防災訓練", user=user)) == ["準備中の防災訓練"]
+    for user in (anon, plain_member, other_staff):
+        assert not user.has_perm("events.view_event", event)
+        assert titles(selectors.search("防災訓練", user=user)) == []

@@ -1,0 +1,94 @@
+"""Per-page cost on the benchmark database, in process (no HTTP, no concurrency): CPU time,
+wall time, number of SQL queries and the slowest queries of each key page. It finds the
+cause when `make bench` shows a page missing its target, and it is far less sensitive to the
+load of a shared machine than latency under load is (CPU time is per process).
+
+    SQLITE_PATH=bench/var/scale10.sqlite3 python bench/profile_pages.py [--repeat 5] [--only NAME…]
+    … --pyinstrument NAME      # a pyinstrument profile of one page (pip install pyinstrument)
+
+Reads the key pages from bench/targets.py's discovery (same URLs as `make bench`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--pyinstrument", metavar="NAME")
+    parser.add_argument("--slowest", type=int, default=3)
+    args = parser.parse_args()
+    env = dict(os.environ)
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    env.setdefault("KYODO_BENCH_SKIP_REGISTRATION", "1")
+    prepared = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/targets.py"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    os.environ.update({k: v for k, v in env.items() if k == "ALLOWED_HOSTS"})
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ja")
+    targets = [("floor", "/floor")] + [(t["name"], t["path"]) for t in prepared["targets"]]
+    print(f"{'page':<28} {'status':>6} {'cpu ms':>8} {'wall ms':>8} {'queries':>8}")
+    for name, path in targets:
+        if args.only and name not in args.only:
+            continue
+        if args.pyinstrument == name:
+            from pyinstrument import Profiler
+
+            client.get(path)
+            profiler = Profiler()
+            profiler.start()
+            for _ in range(args.repeat):
+                client.get(path)
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False))
+            continue
+        client.get(path)  # warm caches of code, not of data
+        cpu = wall = 0.0
+        with CaptureQueriesContext(connection) as ctx:
+            for _ in range(args.repeat):
+                start = len(ctx.captured_queries)
+                c0, w0 = time.process_time(), time.perf_counter()
+                response = client.get(path)
+                cpu += time.process_time() - c0
+                wall += time.perf_counter() - w0
+                queries = ctx.captured_queries[start:]
+        print(
+            f"{name:<28} {response.status_code:>6} {cpu / args.repeat * 1000:>8.1f} "
+            f"{wall / args.repeat * 1000:>8.1f} {len(queries):>8}"
+        )
+        for q in sorted(queries, key=lambda q: -float(q["time"]))[: args.slowest]:
+            if float(q["time"]) >= 0.005:
+                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
+    for key, value in prepared.get("timings", {}).items():
+        print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
