@@ -107,17 +107,22 @@ def get_application_for(user: Any, pk: int, perm: str = "calls.view_application"
     return application
 
 
-def my_applications(
-    *, user: Any, cursor: str | None, page_size: int = 20
-) -> KeysetPage[Application]:
+def my_applications_queryset(user: Any) -> QuerySet[Application]:
+    """Applications of the groups `user` is an active member of (applicant or joint applicant)."""
     org_ids = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
         "organization_id"
     )
-    qs = (
+    return (
         Application.objects.filter(Q(organization_id__in=org_ids) | Q(co_applicants__in=org_ids))
         .distinct()
         .select_related("call", "round", "organization")
     )
+
+
+def my_applications(
+    *, user: Any, cursor: str | None, page_size: int = 20
+) -> KeysetPage[Application]:
+    qs = my_applications_queryset(user)
     return keyset_paginate(qs, ordering=("-id",), cursor=cursor, page_size=page_size)
 
 

@@ -32,7 +32,6 @@ from django.core.signals import request_finished, request_started  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
 SEED = 20261126
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))
@@ -76,13 +75,7 @@ def signed_in_headers(db: Any) -> dict[str, str]:
 # Open defects in endpoint modules, each with the one check it fails, so the gate stays on for
 # everything else (no 5xx, documented statuses, conforming responses). Remove an entry once
 # fixed; an entry for an operation that no longer exists fails the test below.
-KNOWN_OPEN: dict[str, tuple[Any, str]] = {
-    "POST /api/v1/applications/{application_id}/documents": (
-        positive_data_acceptance,
-        "an empty (0-byte) `file` part is dropped by Django's multipart parser, so the "
-        "schema-valid upload is refused with 422 missing; the schema should say minLength 1",
-    ),
-}
+KNOWN_OPEN: dict[str, tuple[Any, str]] = {}
 
 
 def test_known_open_defects_name_existing_operations() -> None:

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -41,7 +41,7 @@ from kyodo.calls.models import (
 )
 from kyodo.calls.selectors import allowed
 from kyodo.calls.workflow import ApplicationStatus
-from kyodo.organizations.models import Membership, MembershipStatus, Organization
+from kyodo.organizations.models import Organization
 from kyodo.organizations.predicates import is_coordinator, manages
 
 router = Router(tags=["calls"])
@@ -190,6 +190,17 @@ def _form_of(kind: str) -> str:
     return "commission" if kind == CallKind.COMMISSION else "subsidy"
 
 
+def _funding_rule_out(rule: Any) -> dict[str, Any]:
+    return {
+        "track": rule.track,
+        "continuation_year": rule.continuation_year,
+        "rate_basis_points": rule.rate_basis_points,
+        "rate_percent": rule.rate_percent_label,
+        "cap_yen": rule.cap_yen,
+        "rounding_unit_yen": rule.rounding_unit_yen,
+    }
+
+
 def call_out(call: Call, now: dt.datetime) -> dict[str, Any]:
     rounds = list(call.rounds.all())
     return {
@@ -224,17 +235,7 @@ def call_detail_out(call: Call, now: dt.datetime) -> dict[str, Any]:
                 "eligible_categories": [str(c) for c in call.eligible_categories or []],
                 "excluded_categories": [str(c) for c in call.excluded_categories or []],
             },
-            "funding_rules": [
-                {
-                    "track": r.track,
-                    "continuation_year": r.continuation_year,
-                    "rate_basis_points": r.rate_basis_points,
-                    "rate_percent": r.rate_percent_label,
-                    "cap_yen": r.cap_yen,
-                    "rounding_unit_yen": r.rounding_unit_yen,
-                }
-                for r in call.funding_rules.all()
-            ],
+            "funding_rules": [_funding_rule_out(r) for r in call.funding_rules.all()],
             "required_documents": [
                 {
                     "id": d.pk,
@@ -671,16 +672,7 @@ def application_out(user: Any, application: Application) -> dict[str, Any]:
                 "expense_total_yen": totals.expense_total,
                 "eligible_cost_yen": totals.eligible_cost,
                 "requested_yen": totals.requested,
-                "funding_rule": {
-                    "track": rule.track,
-                    "continuation_year": rule.continuation_year,
-                    "rate_basis_points": rule.rate_basis_points,
-                    "rate_percent": rule.rate_percent_label,
-                    "cap_yen": rule.cap_yen,
-                    "rounding_unit_yen": rule.rounding_unit_yen,
-                }
-                if rule
-                else None,
+                "funding_rule": _funding_rule_out(rule) if rule else None,
             },
             "roles": [
                 {"phase": r.phase, "party": r.party, "role": r.role}
@@ -937,14 +929,7 @@ def list_my_applications(
     """The applications of the groups you are an active member of (as applicant or joint
     applicant), newest first: the website's "my applications"."""
     user = request.auth  # type: ignore[attr-defined]
-    org_ids = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values(
-        "organization_id"
-    )
-    qs = (
-        Application.objects.filter(Q(organization_id__in=org_ids) | Q(co_applicants__in=org_ids))
-        .distinct()
-        .select_related("call", "round", "organization")
-    )
+    qs = selectors.my_applications_queryset(user)
     if filters.call:
         qs = qs.filter(call_id=filters.call)
     if filters.status:
@@ -1049,6 +1034,14 @@ def _editable_for(actor: Any, application_id: int) -> Application:
     "/{application_id}/documents",
     auth=SIGNED_IN,
     response={201: DocumentOut, **error_responses(401, 403, 404, 409, 422, 429)},
+    # An empty file is not a document (Django's multipart parser drops a 0-byte part).
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"schema": {"properties": {"file": {"minLength": 1}}}}
+            }
+        }
+    },
 )
 def upload_application_document(
     request: HttpRequest,

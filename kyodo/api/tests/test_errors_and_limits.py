@@ -306,3 +306,14 @@ def test_a_cursor_from_another_list_restarts_at_page_1(client):
         assert response.status_code == 200, (url, response.content[:300])
     districts = client.get(f"/api/v1/guideline/districts?cursor={cursor}&limit=2").json()
     assert districts["items"] == client.get("/api/v1/guideline/districts?limit=2").json()["items"]
+
+
+def test_a_method_the_path_does_not_offer_is_a_json_405(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.put("/api/v1/organizations", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()["error"]
+    assert body["code"] == "method_not_allowed"
+    assert body["message"] == "このメソッドは使えません。"
+    assert "GET" in body["details"]["allowed"]
+    assert "GET" in response["Allow"]

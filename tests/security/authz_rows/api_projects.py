@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.security.authz_rows.projects import project_cast
 from tests.security.authz_table import (
     FORBIDDEN,
     LOGIN,
@@ -23,22 +24,7 @@ from tests.security.authz_table import (
     signed_in,
 )
 
-
-def _cast(w: World) -> Any:
-    if "projects_cast" not in w.objects:
-        from kyodo.organizations.tests.factories import make_member
-        from kyodo.projects.tests.factories import Cast
-
-        w.objects["projects_cast"] = Cast(
-            group=w.org,
-            department=w.department,
-            rep=w.users["representative"],
-            member=w.users["member"],
-            staff=make_member(w.department),
-            coordinator=w.users["coordinator"],
-            outsider=w.users["resident"],
-        )
-    return w.objects["projects_cast"]
+_cast = project_cast  # the same cast as the web rows (one object set per World)
 
 
 def _draft(w: World) -> Any:

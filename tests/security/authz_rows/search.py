@@ -10,7 +10,8 @@ from tests.security.authz_table import NOT_FOUND, Row, World, only, public
 
 
 def _draft_event_doc(w: World) -> Any:
-    """The search document of a draft event of `w.org`: its members and city staff only."""
+    """The search document of a draft event of `w.org`: only those who may open the draft
+    (events.view_event: the group's managers, and admins)."""
     if "draft_event_doc" not in w.objects:
         from kyodo.search.indexing import index_document
         from kyodo.search.providers import event_document
@@ -26,15 +27,7 @@ ROWS: dict[str, Row] = {
     "search:results": Row(public()),
     "search:suggest": Row(public()),
     "search:go": Row(
-        only(
-            "member",
-            "representative",
-            "other_staff",
-            "coordinator",
-            "admin",
-            refused=NOT_FOUND,
-            anonymous=NOT_FOUND,
-        ),
+        only("representative", "admin", refused=NOT_FOUND, anonymous=NOT_FOUND),
         kwargs=lambda w: {
             "doc_type": _draft_event_doc(w).doc_type,
             "object_id": _draft_event_doc(w).object_id,
