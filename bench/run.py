@@ -118,19 +118,6 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
-def worker_rss_mb(master_pid: int) -> list[float]:
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
-        if fields.get("PPid", "").strip() == str(master_pid):
-            out.append(int(fields.get("VmRSS", "0 kB").split()[0]) / 1024)
-    return out
-
-
 def worker_rss_detail(master_pid: int) -> list[dict[str, float]]:
     """RSS split: private memory (RssAnon) and mapped files (RssFile: on SQLite mostly the
     database pages read through mmap, PRAGMA mmap_size=256 MB, shared page cache)."""
@@ -197,8 +184,8 @@ def main() -> None:
             from bench.registration import run_registration
 
             registration = run_registration(port, prepared["registration"], env)
-        rss = worker_rss_mb(proc.pid)
         rss_detail = worker_rss_detail(proc.pid)
+        rss = [d["VmRSS"] for d in rss_detail]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
