@@ -64,13 +64,18 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, headers.get("connection", "").lower() == "close"
 
 
-async def _worker(host: str, port: int, request: bytes, deadline: float, result: Result) -> None:
+async def _worker(
+    host: str, port: int, requests: list[bytes], deadline: float, result: Result, offset: int = 0
+) -> None:
     reader = writer = None
+    turn = offset
     while time.monotonic() < deadline:
         try:
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
             t0 = time.perf_counter()
+            request = requests[turn % len(requests)]
+            turn += 1
             writer.write(request)
             await writer.drain()
             status, close = await _read_response(reader)  # type: ignore[arg-type]
@@ -96,24 +101,34 @@ def run(
     name: str,
     host: str,
     port: int,
-    path: str,
+    path: str | list[str],
     *,
     connections: int = 16,
     seconds: float = 5.0,
     headers: dict[str, str] | None = None,
 ) -> Result:
+    """`path` may be a list: the connections then go through it in turn (each from its own
+    starting point), e.g. 500 different organizations' pages."""
+    paths = [path] if isinstance(path, str) else list(path)
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
-        f"Connection: keep-alive\r\n{extra}\r\n"
-    ).encode()
-    result = Result(name=name, path=path)
+    requests = [
+        (
+            f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
+            f"Connection: keep-alive\r\n{extra}\r\n"
+        ).encode()
+        for p in paths
+    ]
+    label = paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} paths)"
+    result = Result(name=name, path=label)
 
     async def main() -> None:
         deadline = time.monotonic() + seconds
         start = time.monotonic()
         await asyncio.gather(
-            *(_worker(host, port, request, deadline, result) for _ in range(connections))
+            *(
+                _worker(host, port, requests, deadline, result, i * len(requests) // connections)
+                for i in range(connections)
+            )
         )
         result.seconds = time.monotonic() - start
 

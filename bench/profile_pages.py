@@ -55,9 +55,12 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ja")
     targets = [("floor", "/floor")] + [(t["name"], t["path"]) for t in prepared["targets"]]
     print(f"{'page':<28} {'status':>6} {'cpu ms':>8} {'wall ms':>8} {'queries':>8}")
-    for name, path in targets:
+    for name, target in targets:
         if args.only and name not in args.only:
             continue
+        # A list of URLs (e.g. 500 organizations' pages): each repetition takes another one.
+        paths = target if isinstance(target, list) else [target]
+        path = paths[0]
         if args.pyinstrument == name:
             from pyinstrument import Profiler
 
@@ -72,8 +75,9 @@ def main() -> None:
         client.get(path)  # warm caches of code, not of data
         cpu = wall = 0.0
         with CaptureQueriesContext(connection) as ctx:
-            for _ in range(args.repeat):
+            for turn in range(args.repeat):
                 start = len(ctx.captured_queries)
+                path = paths[(1 + len(paths) * turn // max(1, args.repeat)) % len(paths)]
                 c0, w0 = time.process_time(), time.perf_counter()
                 response = client.get(path)
                 cpu += time.process_time() - c0

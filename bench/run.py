@@ -96,7 +96,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            env.get("BENCH_THREADS", "4"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -145,12 +145,25 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--only", nargs="*", help="target names")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--page-cache",
+        choices=("on", "off"),
+        default="on",
+        help="the anonymous page cache (off: every request renders its page)",
+    )
     args = parser.parse_args()
 
     env = bench_env(args.scale)
+    env["BENCH_THREADS"] = str(args.threads)
+    if args.page_cache == "off":
+        env["KYODO_PAGE_CACHE_SECONDS"] = "0"
+    cache_label = "redis" if env.get("REDIS_URL") else "per-process"
     db_label = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     print(
-        f"Kyodo bench: scale {args.scale:g} on {db_label}, {args.connections} connections, {args.seconds:g}s per page"
+        f"Kyodo bench: scale {args.scale:g} on {db_label}, {args.connections} connections, "
+        f"{args.seconds:g}s per page, 2 workers × {args.threads} threads, page cache "
+        f"{args.page_cache} ({cache_label})"
     )
     seed = build_dataset(env, args.scale, args.rebuild)
     print("Discovering targets…")
@@ -191,6 +204,7 @@ def main() -> None:
         proc.wait(timeout=30)
 
     floor_rps = next((r["rps"] for r in results if r["name"] == "floor"), 0) or 1
+    print(f"\nPage cache {args.page_cache} ({cache_label}), 2 workers × {args.threads} threads")
     print(
         f"\n| page | req/s | × floor | p50 ms | p95 ms | p99 ms | errors | target (p95 ≤ {P95_MS}, p99 ≤ {P99_MS}) |"
     )
@@ -228,7 +242,7 @@ def main() -> None:
         ROOT
         / "bench"
         / "results"
-        / f"bench-{db_label}-scale{args.scale:g}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        / f"bench-{db_label}-scale{args.scale:g}-cache-{args.page_cache}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     )
     out.write_text(
         json.dumps(
@@ -237,6 +251,9 @@ def main() -> None:
                 "scale": args.scale,
                 "connections": args.connections,
                 "seconds": args.seconds,
+                "threads": args.threads,
+                "page_cache": args.page_cache,
+                "cache": cache_label,
                 "pages": results,
                 "worker_rss_mb": rss,
                 "worker_rss_detail_mb": rss_detail,

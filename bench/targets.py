@@ -39,6 +39,95 @@ def add(name: str, build: Any) -> None:
         skipped.append(f"{name}: no data")
 
 
+def add_many(name: str, build: Any) -> None:
+    """A target of many different URLs of one kind (what real visitors do: not every request
+    for the same page), so that the anonymous page cache is measured with its misses."""
+    try:
+        paths = build()
+    except (NoReverseMatch, LookupError, AttributeError, TypeError, ValueError) as exc:
+        skipped.append(f"{name}: {exc}")
+        return
+    if paths:
+        targets.append({"name": name, "path": paths})
+    else:
+        skipped.append(f"{name}: no data")
+
+
+def spread(ids: list[int], n: int) -> list[int]:
+    """n ids spread over the whole table (old and new rows alike)."""
+    step = max(1, len(ids) // n)
+    return ids[::step][:n]
+
+
+def organization_pages(n: int = 500) -> list[str]:
+    ids = list(
+        model("organizations.Organization")
+        .objects.public()
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return [reverse("organizations:detail", args=[pk]) for pk in spread(ids, n)]
+
+
+def project_pages(n: int = 500) -> list[str]:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kyodo.projects.selectors import visible_projects
+
+    ids = list(visible_projects(AnonymousUser()).order_by("id").values_list("id", flat=True))
+    return [reverse("projects:detail", args=[pk]) for pk in spread(ids, n)]
+
+
+SEARCH_WORDS = [
+    "防災",
+    "子育て",
+    "高齢者",
+    "見守り",
+    "環境",
+    "清掃",
+    "祭り",
+    "川越",
+    "霞ケ関",
+    "名細",
+    "高階",
+    "福原",
+    "大東",
+    "南古谷",
+    "古谷",
+    "山田",
+    "芳野",
+    "本庁",
+    "伝統",
+    "観光",
+    "学習",
+    "スポーツ",
+    "多文化",
+    "国際",
+    "交流",
+    "ボランティア",
+    "自治会",
+    "NPO",
+    "大学",
+    "企業",
+    "防犯",
+    "交通安全",
+    "空き家",
+    "農業",
+    "食育",
+    "読み聞かせ",
+    "健康",
+    "介護",
+    "障害",
+    "まちづくり",
+]
+
+
+def search_pages() -> list[str]:
+    from urllib.parse import quote
+
+    return [reverse("search:results") + "?q=" + quote(word) for word in SEARCH_WORDS]
+
+
 def model(label: str) -> Any:
     return apps.get_model(label)
 
@@ -110,6 +199,10 @@ add("search 防災", lambda: reverse("search:results") + "?q=%E9%98%B2%E7%81%BD"
 add("annual report", annual_report_path)
 for api in ("organizations", "issues", "projects", "events", "calls"):
     add(f"api {api}", lambda api=api: api_list(api))
+# Beyond the issue's key pages: many different URLs, misses of the page cache included.
+add_many("organization pages (500 different)", organization_pages)
+add_many("project pages (500 different)", project_pages)
+add_many(f"search ({len(SEARCH_WORDS)} different words)", search_pages)
 
 registration = None
 if not os.environ.get("KYODO_BENCH_SKIP_REGISTRATION"):

@@ -8,6 +8,8 @@ for key, value in {
     "KYODO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     "AXES_ENABLED": "0",
     "SECURE_COOKIES": "0",
+    # Off in tests (each test's data differs; the cache's own tests turn it on).
+    "KYODO_PAGE_CACHE_SECONDS": "0",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }.items():
     os.environ.setdefault(key, value)

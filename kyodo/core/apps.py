@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "kyodo.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from kyodo.core import pagecache
+
+        pagecache.connect_signals()

@@ -94,6 +94,20 @@ def get_event_for(user: Any, pk: int) -> Event:
     return event
 
 
+def get_event_to_register(user: Any, pk: int) -> Event:
+    """What registering needs (the event, its organiser and its questions): lighter than
+    get_event_for, which also loads what the event page shows. 404 as get_event_for."""
+    try:
+        event = (
+            Event.objects.select_related("organization").prefetch_related("questions").get(pk=pk)
+        )
+    except Event.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
 def get_managed_event_for(user: Any, pk: int) -> Event:
     event = get_event_for(user, pk)
     if not user.has_perm("events.manage_event", event):

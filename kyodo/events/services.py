@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -284,6 +285,24 @@ def remove_question(*, actor: User, question: Question) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+# What registering reads from the locked event row (not its long texts).
+_REGISTRATION_FIELDS = (
+    "id",
+    "status",
+    "title",
+    "starts_at",
+    "ends_at",
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "confirmed_count",
+    "waitlist_count",
+    "place_name",
+    "room",
+    "organization",
+)
+
+
 def _clean_answers(event: Event, answers: Mapping[int, str]) -> dict[int, str]:
     cleaned: dict[int, str] = {}
     errors: dict[str, str] = {}
@@ -311,20 +330,25 @@ def register_for_event(
 
     Idempotent: registering twice returns the same registration."""
     _require(actor, "events.add_registration", event)
+    if not event.registration_is_open():
+        raise ValidationError(_("Registration for this event is not open."))
+    # Validated before the lock: the write transaction (one at a time on SQLite) holds only
+    # what must be decided under it.
+    cleaned = _clean_answers(event, answers or {})
     with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
-        existing = Registration.objects.filter(event=locked, user=actor).first()
+        locked = Event.objects.select_for_update().only(*_REGISTRATION_FIELDS).get(pk=event.pk)
+        # One query: the seats taken, the waiting list, and whether this person registered.
+        counts = Registration.objects.filter(event=locked).aggregate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            mine=Max("pk", filter=Q(user=actor)),
+        )
+        existing = Registration.objects.get(pk=counts["mine"]) if counts["mine"] else None
         if existing is not None and existing.status != RegistrationStatus.CANCELLED:
             return existing
         if not locked.registration_is_open():
             raise ValidationError(_("Registration for this event is not open."))
-        cleaned = _clean_answers(locked, answers or {})
-        confirmed = Registration.objects.filter(
-            event=locked, status=RegistrationStatus.CONFIRMED
-        ).count()
-        waiting = Registration.objects.filter(
-            event=locked, status=RegistrationStatus.WAITLISTED
-        ).count()
+        confirmed, waiting = counts["confirmed"], counts["waiting"]
         now = timezone.now()
         seat = confirmed < locked.capacity
         status = RegistrationStatus.CONFIRMED if seat else RegistrationStatus.WAITLISTED
@@ -337,14 +361,15 @@ def register_for_event(
         registration.share_real_name = bool(share_real_name and locked.asks_real_name)
         registration.share_phone = bool(share_phone and locked.asks_phone)
         registration.save()
-        Answer.objects.filter(registration=registration).delete()
-        Answer.objects.bulk_create(
-            [
-                Answer(registration=registration, question_id=qid, value=v)
-                for qid, v in cleaned.items()
-                if v
-            ]
-        )
+        if existing is not None:
+            Answer.objects.filter(registration=registration).delete()
+        given = [
+            Answer(registration=registration, question_id=qid, value=v)
+            for qid, v in cleaned.items()
+            if v
+        ]
+        if given:
+            Answer.objects.bulk_create(given)
         locked.confirmed_count = confirmed + (1 if seat else 0)
         locked.waitlist_count = waiting + (0 if seat else 1)
         locked.save(update_fields=["confirmed_count", "waitlist_count"])

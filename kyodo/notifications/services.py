@@ -1,6 +1,7 @@
 """notify(), follow(), unfollow(): the only writers of notifications and follows.
 
-E-mail is sent by a background task after the transaction commits (never inside it).
+E-mail is sent by a background task, enqueued with the transaction (it runs only after the
+commit, never inside it; see kyodo.core.tasks).
 How and when a person gets e-mail (immediate, daily, weekly, none) is decided in
 kyodo.notifications.delivery; `always_email=True` is for messages that must always go out
 (e.g. event confirmations)."""
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
+from kyodo.core.tasks import enqueue_with_transaction
 from kyodo.notifications.models import DeliveryPreference, Follow, Frequency, Notification
 
 
@@ -53,13 +55,9 @@ def notify(
             .order_by("-id")
             .values_list("id", flat=True)[: len(created)]
         )
+        from kyodo.notifications.tasks import deliver_notifications
 
-        def _deliver() -> None:
-            from kyodo.notifications.tasks import deliver_notifications
-
-            deliver_notifications.enqueue(ids, always_email)
-
-        transaction.on_commit(_deliver)
+        enqueue_with_transaction(deliver_notifications, ids, always_email)
     return created
 
 

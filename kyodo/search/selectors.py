@@ -12,6 +12,7 @@ person holds (kyodo.search.providers.visibility_keys_for).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -194,6 +195,11 @@ PG_RECENT_WINDOW = 1500
 # (1% or more: over 10,000 in a million) the counts are shown as lower bounds ("n+")
 # instead of fetching every match through the GIN index.
 PG_COUNT_WINDOW = 5000
+# After a window with some matches but not a page: at most this many older documents are
+# scanned before the GIN index is asked (0 = never). A term in ~1% of the documents
+# (協議会 in titles, 13,000 of 1,000,000) needs ~100 more rows this way, where the GIN
+# index would hand over all 13,000 matches to be sorted.
+PG_EXTEND_MAX = 20_000
 PG_USE_GIN = True  # False = scan only (tests compare both paths with the LIKE oracle)
 _WINDOW_COLUMNS = (
     "sort_key, doc_type, title_norm, body_norm, visibility, district_codes, field_codes, "
@@ -239,11 +245,16 @@ def _pg_tier_rows(
     window: int | None = None,
 ) -> tuple[list[tuple[int, str]], bool]:
     """(sort_key, doc_type) of the tier's newest `limit` documents: first among the
-    PG_RECENT_WINDOW newest documents; when those hold fewer than `limit` matches, through
-    the GIN index (its bigrams and the filters' facet tokens), checked exactly."""
+    PG_RECENT_WINDOW newest documents; when those hold some matches but fewer than
+    `limit`, the scan continues over as many older documents as their density says should
+    fill the page (PG_EXTEND_MAX at most, and only when that is fewer rows than the GIN
+    index would return); otherwise, or when that still falls short, through the GIN index
+    (its bigrams and the filters' facet tokens) below the window, checked exactly."""
     exact, exact_params = _pg_exact(tier, short_terms)
     flt, flt_params = _filter_sql(filters, keys)
     window = PG_RECENT_WINDOW if window is None else window
+    found: list[tuple[int, str]] = []
+    boundary: int | None = None  # documents with sort_key >= boundary were scanned
     with connection.cursor() as cursor:
         if window > 0:
             cursor.execute(
@@ -258,14 +269,75 @@ def _pg_tier_rows(
             dense = window >= PG_COUNT_WINDOW and len(found) * PG_COUNT_WINDOW >= window * 50
             if len(found) >= limit or not PG_USE_GIN or dense:
                 return found, dense and len(found) < limit
+            cursor.execute(
+                f"SELECT min(sort_key), count(*) FROM (SELECT sort_key FROM {DOC_TABLE} "
+                f"ORDER BY sort_key DESC LIMIT %s) w",
+                [window],
+            )
+            row = cursor.fetchone()
+            if row is None or row[0] is None or int(row[1]) < window:
+                return found, False  # the window was the whole table
+            boundary = int(row[0])
+            more = _pg_extension(len(found), window, limit)
+            if more:
+                cursor.execute(
+                    f"SELECT d.sort_key, d.doc_type FROM (SELECT {_WINDOW_COLUMNS} "
+                    f"FROM {DOC_TABLE} WHERE sort_key < %s ORDER BY sort_key DESC LIMIT %s) d "
+                    f"WHERE {exact} AND {flt} ORDER BY d.sort_key DESC LIMIT %s",
+                    [boundary, more, *exact_params, *flt_params, limit - len(found)],
+                )
+                known = {key for key, _type in found}
+                extra = [row for row in cursor.fetchall() if row[0] not in known]
+                if len(found) + len(extra) >= limit:
+                    return found + extra, False
         tsquery = q.pg_tsquery(tier.gin_terms, q.facet_groups(filters, None))
+        below, below_params = (
+            ("d.sort_key < %s", [boundary]) if boundary is not None else ("TRUE", [])
+        )
         cursor.execute(
             f"SELECT d.sort_key, d.doc_type FROM {DOC_TABLE} d "
-            f"WHERE d.{tier.gin_column} @@ %s::tsquery AND {exact} AND {flt} "
+            f"WHERE d.{tier.gin_column} @@ %s::tsquery AND {below} AND {exact} AND {flt} "
             f"ORDER BY d.sort_key DESC LIMIT %s",
-            [tsquery, *exact_params, *flt_params, limit],
+            [tsquery, *below_params, *exact_params, *flt_params, limit - len(found)],
         )
-        return cursor.fetchall(), False
+        # (A document committed between the window and the boundary query can shift the
+        # boundary: a row found in the window may come back once more.)
+        seen = {key for key, _type in found}
+        return found + [row for row in cursor.fetchall() if row[0] not in seen], False
+
+
+def _pg_extension(found: int, window: int, limit: int) -> int:
+    """How many documents older than the window to scan for the rest of the page (0 = ask
+    the GIN index): the window's density of matches says how many should hold the
+    missing ones (with a margin); worth it only when that is fewer rows than the matches
+    the GIN index would hand over (every match in the table, estimated from the same
+    density)."""
+    if found == 0 or PG_EXTEND_MAX <= 0:
+        return 0
+    rows = int((limit - found) * window / found * 1.5) + 100
+    if rows > PG_EXTEND_MAX:
+        return 0
+    if rows >= found * _pg_table_rows() / window:
+        return 0
+    return rows
+
+
+_TABLE_ROWS: dict[str, tuple[float, int]] = {}
+
+
+def _pg_table_rows() -> int:
+    """The planner's row estimate for the document table (pg_class.reltuples, refreshed
+    by ANALYZE and autovacuum), read at most once a minute."""
+    now = time.monotonic()
+    cached = _TABLE_ROWS.get(connection.alias)
+    if cached is not None and now - cached[0] < 60:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [DOC_TABLE])
+        row = cursor.fetchone()
+    rows = max(0, int(row[0])) if row and row[0] is not None else 0
+    _TABLE_ROWS[connection.alias] = (now, rows)
+    return rows
 
 
 def _exact_title(parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None) -> list[int]:

@@ -8,6 +8,7 @@ rebuilds everything (the recovery path).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -64,24 +65,23 @@ def count_sources(doc_types: Sequence[str] | None = None) -> int:
 
 
 def reindex(
-    doc_types: Sequence[str] | None = None, *, progress: Callable[[int], None] | None = None
+    doc_types: Sequence[str] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 2000,
 ) -> int:
     """Rebuild the index (or the documents of some types) from the providers, in one
-    transaction. Returns the number of documents written."""
+    transaction (a crash leaves the previous index; run it again). Returns the number of
+    documents written."""
     selected = providers.active_providers(doc_types)
-    full_pg = connection.vendor == "postgresql" and not doc_types
+    documents = itertools.chain.from_iterable(_documents(p) for p in selected)
     with transaction.atomic():
         indexing.delete_all(list(doc_types) if doc_types else None)
-        if full_pg:
-            indexing.pg_drop_fulltext_indexes()
-        written = 0
-        for provider in selected:
-            written += indexing.bulk_index(_documents(provider), progress=progress)
-        if full_pg:
-            indexing.pg_create_fulltext_indexes()
-        if connection.vendor == "sqlite" and not doc_types:
-            indexing.sqlite_optimize()
-    if connection.vendor == "postgresql":
+        # A full rebuild builds the indexes once at the end (and ANALYZEs / optimizes).
+        written = indexing.bulk_index(
+            documents, progress=progress, rebuild=not doc_types, batch_size=batch_size
+        )
+    if connection.vendor == "postgresql" and doc_types:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {indexing.DOC_TABLE}")
     return written

@@ -211,7 +211,7 @@ def get_my_registration(request: HttpRequest, event_id: int) -> Any:
 def register_for_event(request: HttpRequest, event_id: int, payload: RegistrationIn) -> Any:
     """Register (a seat, or the waiting list when full). Registering again returns the same
     registration."""
-    event = selectors.get_event_for(caller(request), event_id)
+    event = selectors.get_event_to_register(caller(request), event_id)
     registration = services.register_for_event(
         actor=request.auth,  # type: ignore[attr-defined]
         event=event,

@@ -40,6 +40,9 @@ def expected_ids(query: str, ids: list[int]) -> set[int]:
     return set(SearchDocument.objects.filter(cond).values_list("object_id", flat=True))
 
 
+real_extension = selectors._pg_extension
+
+
 def found_ids(query: str, anon) -> set[int]:  # type: ignore[no-untyped-def]
     page = selectors.search(query, user=anon, limit=100)
     return {d.object_id for d in page.documents}
@@ -124,14 +127,29 @@ def test_postgresql_scan_and_gin_paths_agree_with_like_scan(docs, data, anon) ->
             start = data.draw(st.integers(0, max(0, len(source) - 2)))
             query = source[start : start + data.draw(st.integers(2, 6))]
             orders = []
-            for window, use_gin in ((10**6, False), (0, True), (1, True)):
+            # (window, GIN allowed, rows scanned after the window: None = the estimate)
+            paths = (
+                (10**6, False, None),  # scan only
+                (0, True, None),  # GIN only
+                (1, True, 0),  # window, then GIN below it
+                (1, True, 1),  # window, a short extension, then GIN below the window
+                (2, True, 10**6),  # window, then an extension that fills the page
+                (1, True, None),  # window, then the estimate (a large table assumed)
+            )
+            for window, use_gin, extension in paths:
+
+                def extend(found: int, window: int, limit: int, rows=extension) -> int:  # type: ignore[no-untyped-def]
+                    return rows if rows is not None else real_extension(found, window, limit)
+
                 with (
                     patch.object(selectors, "PG_RECENT_WINDOW", window),
                     patch.object(selectors, "PG_USE_GIN", use_gin),
+                    patch.object(selectors, "_pg_extension", extend),
+                    patch.object(selectors, "_pg_table_rows", lambda: 10**9),
                 ):
                     orders.append(_ordered_ids(query, anon))
                     if query_terms(query):
                         assert found_ids(query, anon) == expected_ids(query, ids), query
-            assert orders[0] == orders[1] == orders[2], query
+            assert all(order == orders[0] for order in orders), query
     finally:
         transaction.savepoint_rollback(sid)
