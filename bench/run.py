@@ -96,7 +96,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "--worker-class",
             "gthread",
             "--threads",
-            env.get("BENCH_THREADS", "4"),
+            env.get("BENCH_THREADS", "1"),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -145,7 +145,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--only", nargs="*", help="target names")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (1: like make run)"
+    )
     parser.add_argument(
         "--page-cache",
         choices=("on", "off"),

@@ -134,8 +134,8 @@ else:
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=FULL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-16384;"
-                    "PRAGMA mmap_size=268435456;"
+                    "PRAGMA cache_size=-8192;"
+                    "PRAGMA mmap_size=0;"
                 ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,

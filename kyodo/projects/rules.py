@@ -48,8 +48,9 @@ def partner_orgs(project: Any) -> dict[int, tuple[bool, bool]]:
 
 
 def forget_partners(project: Any) -> None:
-    if hasattr(project, _PARTNERS_ATTR):
-        delattr(project, _PARTNERS_ATTR)
+    for attr in (_PARTNERS_ATTR, "_kyodo_partners"):  # see selectors.partners_of
+        if hasattr(project, attr):
+            delattr(project, attr)
 
 
 def _project_of(obj: Any) -> Any:
@@ -63,11 +64,27 @@ def _project_of(obj: Any) -> Any:
     return getattr(obj, "project", None)
 
 
+def remember_partners(project: Any, partners: Any) -> None:
+    """Seed partner_orgs from ProjectPartner rows already loaded with their organization's
+    type (selectors.partners_of), so the rules do not load them again."""
+    setattr(
+        project,
+        _PARTNERS_ATTR,
+        {
+            p.organization_id: (p.organization.org_type.actor_type.is_government, p.is_lead)
+            for p in partners
+        },
+    )
+
+
 def signer_org_ids(user: Any, project: Any) -> set[int]:
     """Partner organizations this user may approve or decide for."""
+    memberships = active_memberships(user)
+    if not memberships:  # anonymous visitors and people without a group: nothing to load
+        return set()
     partners = partner_orgs(project)
     out = set()
-    for m in active_memberships(user):
+    for m in memberships:
         info = partners.get(m.organization_id)
         if info is None:
             continue
@@ -79,9 +96,12 @@ def signer_org_ids(user: Any, project: Any) -> set[int]:
 
 def manager_org_ids(user: Any, project: Any) -> set[int]:
     """Partner organizations this user may act for (reports, evaluations, requests)."""
+    memberships = active_memberships(user)
+    if not memberships:
+        return set()
     partners = partner_orgs(project)
     out = set()
-    for m in active_memberships(user):
+    for m in memberships:
         info = partners.get(m.organization_id)
         if info is None:
             continue

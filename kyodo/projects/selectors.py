@@ -123,7 +123,14 @@ def get_document_for(user: Any, project_pk: int, doc_pk: int) -> ProjectDocument
 
 
 def partners_of(project: Project) -> list[ProjectPartner]:
-    return list(project.partners.select_related("organization__org_type__actor_type"))
+    """The partners, with their organization's type; loaded once per project object (the
+    permission rules read the same rows, see rules.remember_partners)."""
+    cached = getattr(project, "_kyodo_partners", None)
+    if cached is None:
+        cached = list(project.partners.select_related("organization__org_type__actor_type"))
+        project._kyodo_partners = cached  # type: ignore[attr-defined]
+        project_rules.remember_partners(project, cached)
+    return cached
 
 
 def current_agreement(project: Project) -> tuple[Agreement | None, AgreementVersion | None]:
