@@ -95,17 +95,33 @@ def get_event_for(user: Any, pk: int) -> Event:
 
 
 def get_event_to_register(user: Any, pk: int) -> Event:
-    """What registering needs (the event, its organiser and its questions): lighter than
-    get_event_for, which also loads what the event page shows. 404 as get_event_for."""
+    """What registering needs (REGISTRATION_FIELDS): lighter than get_event_for, which also
+    loads what the event page shows. 404 as get_event_for."""
     try:
-        event = (
-            Event.objects.select_related("organization").prefetch_related("questions").get(pk=pk)
-        )
+        event = Event.objects.only(*REGISTRATION_FIELDS).get(pk=pk)
     except Event.DoesNotExist:
         raise Http404 from None
     if not user.has_perm("events.view_event", event):
         raise Http404
     return event
+
+
+# What registering reads from an event (not its long texts).
+REGISTRATION_FIELDS = (
+    "id",
+    "status",
+    "title",
+    "starts_at",
+    "ends_at",
+    "opens_at",
+    "closes_at",
+    "capacity",
+    "confirmed_count",
+    "waitlist_count",
+    "place_name",
+    "room",
+    "organization",
+)
 
 
 def get_managed_event_for(user: Any, pk: int) -> Event:
@@ -124,6 +140,9 @@ def registration_of(user: Any, event: Event) -> Registration | None:
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
+    known = getattr(registration, "kyodo_waitlist_position", None)
+    if known is not None:  # counted under the event's lock when the person joined the list
+        return int(known)
     ahead = Registration.objects.filter(
         event_id=registration.event_id, status=RegistrationStatus.WAITLISTED
     ).filter(

@@ -39,6 +39,7 @@ from kyodo.events.models import (
     RoomBooking,
 )
 from kyodo.events.rules import can_organise_for, took_part
+from kyodo.events.selectors import REGISTRATION_FIELDS
 from kyodo.events.workflow import (
     BOOKING_TRANSITIONS,
     EVENT_TRANSITIONS,
@@ -285,24 +286,6 @@ def remove_question(*, actor: User, question: Question) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-# What registering reads from the locked event row (not its long texts).
-_REGISTRATION_FIELDS = (
-    "id",
-    "status",
-    "title",
-    "starts_at",
-    "ends_at",
-    "opens_at",
-    "closes_at",
-    "capacity",
-    "confirmed_count",
-    "waitlist_count",
-    "place_name",
-    "room",
-    "organization",
-)
-
-
 def _clean_answers(event: Event, answers: Mapping[int, str]) -> dict[int, str]:
     cleaned: dict[int, str] = {}
     errors: dict[str, str] = {}
@@ -336,7 +319,7 @@ def register_for_event(
     # what must be decided under it.
     cleaned = _clean_answers(event, answers or {})
     with transaction.atomic():
-        locked = Event.objects.select_for_update().only(*_REGISTRATION_FIELDS).get(pk=event.pk)
+        locked = Event.objects.select_for_update().only(*REGISTRATION_FIELDS).get(pk=event.pk)
         # One query: the seats taken, the waiting list, and whether this person registered.
         counts = Registration.objects.filter(event=locked).aggregate(
             confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
@@ -388,6 +371,7 @@ def register_for_event(
                 "place": locked.place_label,
             }
         else:
+            registration.kyodo_waitlist_position = waiting + 1  # type: ignore[attr-defined]
             subject = _("You are on the waiting list: %(title)s") % {"title": locked.title}
             body = _(
                 "The event is full. You are number %(n)d on the waiting list; we will tell you if a place frees up."

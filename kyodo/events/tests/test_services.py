@@ -263,3 +263,21 @@ def test_create_and_publish_event_by_a_group_manager():
     services.publish_event(actor=manager, event=event)
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
+
+
+def test_waitlist_position_given_at_registration_is_the_counted_one():
+    from kyodo.events.selectors import waitlist_position
+
+    event = EventFactory(capacity=1)
+    services.register_for_event(actor=UserFactory(), event=event)
+    given = [
+        waitlist_position(services.register_for_event(actor=UserFactory(), event=event))
+        for _ in range(3)
+    ]
+    counted = [
+        waitlist_position(r)
+        for r in Registration.objects.filter(
+            event=event, status=RegistrationStatus.WAITLISTED
+        ).order_by("queued_at", "id")
+    ]
+    assert given == counted == [1, 2, 3]
