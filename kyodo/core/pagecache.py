@@ -7,7 +7,8 @@ What is cached (all of it must hold):
   anonymous rendering, which holds public data only;
 - not under /admin/, /accounts/, /i18n/ or /floor;
 - the answer is a 200, HTML or JSON, not streamed, not a download (`Content-Disposition`), at
-  most MAX_BYTES, sets no cookie, queues no message, is not `no-store` (Django's `never_cache`),
+  most MAX_BYTES, sets no cookie, queues no message, writes nothing to the session, is not
+  `no-store` (Django's `never_cache`),
   and varies on nothing but the language, cookies and encoding.
 
 The key is the host, the full path with its query string, the active language and the cache
@@ -153,6 +154,11 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     storage = getattr(request, "_messages", None)
     if storage is not None and getattr(storage, "added_new", False):
+        return False
+    # The view wrote to the (new) session: the page may show it, and the session cookie is
+    # only set later, by the session middleware.
+    session = getattr(request, "session", None)
+    if session is not None and getattr(session, "modified", False):
         return False
     return len(response.content) <= MAX_BYTES
 

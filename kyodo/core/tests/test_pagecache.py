@@ -211,5 +211,22 @@ def test_an_answer_with_a_new_message_is_not_stored():
     assert _through(_html(), messages=True) is None
 
 
+def test_an_answer_that_wrote_to_the_session_is_not_stored():
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+
+    response = _html()
+
+    def view(request):
+        request.session["seen"] = "川越まつり"
+        return response
+
+    middleware = pagecache.AnonymousPageCacheMiddleware(view)
+    for _ in range(2):
+        request = RequestFactory().get("/somewhere/")
+        request.session = SessionStore()
+        middleware(request)
+    assert state(response) is None
+
+
 def test_posts_are_never_cached():
     assert _through(_html(), method="post") is None
