@@ -127,7 +127,9 @@ else:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, write transactions taking turns through a lock file
+            # (kyodo/core/db/sqlite3/base.py).
+            "ENGINE": "kyodo.core.db.sqlite3",
             "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "init_command": (
@@ -147,7 +149,7 @@ else:
     }
 # Parallel developers and CI runs get their own PostgreSQL test database (SQLite tests use
 # an in-memory database per process).
-if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] != "kyodo.core.db.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": "test_kyodo" + os.environ.get("KYODO_TEST_DB_SUFFIX", ""),
     }

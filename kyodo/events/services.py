@@ -318,6 +318,8 @@ def register_for_event(
     # Validated before the lock: the write transaction (one at a time on SQLite) holds only
     # what must be decided under it.
     cleaned = _clean_answers(event, answers or {})
+    # What the notification says about the event, worked out before the lock too.
+    when, place, url = datetime_ja(event.starts_at), event.place_label, _event_url(event)
     with transaction.atomic():
         locked = Event.objects.select_for_update().only(*REGISTRATION_FIELDS).get(pk=event.pk)
         # One query: the seats taken, the waiting list, and whether this person registered.
@@ -367,8 +369,8 @@ def register_for_event(
             subject = _("Your place is confirmed: %(title)s") % {"title": locked.title}
             body = _("You are registered for %(title)s on %(when)s at %(place)s.") % {
                 "title": locked.title,
-                "when": datetime_ja(locked.starts_at),
-                "place": locked.place_label,
+                "when": when,
+                "place": place,
             }
         else:
             registration.kyodo_waitlist_position = waiting + 1  # type: ignore[attr-defined]
@@ -381,7 +383,7 @@ def register_for_event(
             kind="events.registration",
             subject=subject,
             body=body,
-            url=_event_url(locked),
+            url=url,
             always_email=True,
         )
     return registration
