@@ -121,6 +121,8 @@ REGISTRATION_FIELDS = (
     "place_name",
     "room",
     "organization",
+    "asks_real_name",
+    "asks_phone",
 )
 
 
