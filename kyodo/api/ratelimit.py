@@ -51,3 +51,17 @@ class FixedWindowThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)
+
+
+def rate_limit_headers(request: HttpRequest) -> dict[str, str]:
+    """The X-RateLimit-* headers for a request counted by FixedWindowThrottle (none if it
+    was not counted)."""
+    limit = getattr(request, "kyodo_rate_limit", None)
+    if limit is None:
+        return {}
+    total, remaining, reset = limit
+    return {
+        "X-RateLimit-Limit": str(total),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(int(reset) + 1),
+    }

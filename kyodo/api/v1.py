@@ -13,7 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from kyodo.api.auth import PUBLIC, Anonymous
 from kyodo.api.errors import ErrorOut, install_error_handlers
-from kyodo.api.ratelimit import FixedWindowThrottle
+from kyodo.api.ratelimit import FixedWindowThrottle, rate_limit_headers
 from kyodo.api.schemas import BIGINT_MAX, BIGINT_MIN, iter_integer_schemas, unstorable_values
 
 DESCRIPTION = """\
@@ -53,12 +53,8 @@ class KyodoAPI(NinjaAPI):
         response = super().create_response(
             request, data, status=status, temporal_response=temporal_response
         )
-        limit = getattr(request, "kyodo_rate_limit", None)
-        if limit is not None:
-            total, remaining, reset = limit
-            response["X-RateLimit-Limit"] = str(total)
-            response["X-RateLimit-Remaining"] = str(remaining)
-            response["X-RateLimit-Reset"] = str(int(reset) + 1)
+        for name, value in rate_limit_headers(request).items():
+            response[name] = value
         response.setdefault("Cache-Control", "private, no-cache")
         return response
 

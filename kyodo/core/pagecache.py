@@ -52,7 +52,6 @@ CACHE_ALIAS = "pages"
 GENERATION_KEY = "kyodo:pagecache:generation"
 MAX_BYTES = 512 * 1024
 SKIP_PREFIXES = ("/admin/", "/accounts/", "/i18n/", "/floor", "/static/", "/media/")
-ALLOWED_COOKIES_BASE = frozenset({"csrftoken"})
 CACHEABLE_TYPES = ("text/html", "application/json")
 ALLOWED_VARY = frozenset({"accept-language", "cookie", "accept-encoding"})
 # The headers of the stored answer that are given back on a hit (the outer middleware adds the
@@ -132,7 +131,7 @@ def _eligible_request(request: HttpRequest) -> bool:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    allowed = ALLOWED_COOKIES_BASE | {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
     return all(name in allowed for name in request.COOKIES)
 
 
@@ -222,12 +221,7 @@ def _without_csrf_tokens(request: HttpRequest, body: bytes) -> bytes:
 
 def _count_api_request(request: HttpRequest) -> tuple[bool, dict[str, str]]:
     """The API's rate limit for a read served from the cache, with the API's headers."""
-    from kyodo.api.ratelimit import FixedWindowThrottle
+    from kyodo.api.ratelimit import FixedWindowThrottle, rate_limit_headers
 
     allowed = FixedWindowThrottle().allow_request(request)
-    total, remaining, reset = request.kyodo_rate_limit  # type: ignore[attr-defined]
-    return allowed, {
-        "X-RateLimit-Limit": str(total),
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": str(int(reset) + 1),
-    }
+    return allowed, rate_limit_headers(request)
