@@ -11,7 +11,7 @@ What is cached (all of it must hold):
   `no-store` (Django's `never_cache`),
   and varies on nothing but the language, cookies and encoding.
 
-The key is the host, the full path with its query string, the active language and the cache
+The key is a hash of the host and the full path with its query string, the active language and the cache
 *generation*. Any committed save or delete of a model that public pages show (every model but
 the QUIET ones: sessions, login attempts, background tasks, personal notifications, the audit
 log, API tokens) increments the generation, so a change is visible to the next anonymous
@@ -30,6 +30,7 @@ API reads are counted by the same rate limit as uncached ones, and carry their h
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import zlib
@@ -136,7 +137,10 @@ def _eligible_request(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest, gen: int) -> str:
-    return f"kyodo:page:{gen}:{get_language() or ''}:{request.get_host()}:{request.get_full_path()}"
+    # The URL is hashed: a keyset cursor or a long query string keeps the key short and valid
+    # for any cache backend.
+    url = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"kyodo:page:{gen}:{get_language() or ''}:{url}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
