@@ -31,7 +31,8 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo "Kyodo is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	KYODO_MANIFEST_STATIC=1 SECURE_COOKIES=$${SECURE_COOKIES:-0} $(BIN)/gunicorn config.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --timeout 60
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads 1 \
+		--access-logfile - --timeout 60
 
 ## Background tasks (notifications, digests, open-data package): run beside `make run`.
 worker: install

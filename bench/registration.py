@@ -14,6 +14,11 @@ API's token auth → kyodo.events.services.register_for_event).
   benchmark events and tokens.
 
 Standalone: `python bench/registration.py verify '<plan json>'`.
+
+In process, one at a time (no HTTP, no concurrency), to find where a registration's time goes:
+`SQLITE_PATH=bench/var/scale10.sqlite3 python bench/registration.py profile [--pyinstrument]`
+prints CPU ms, wall ms and SQL statements per registration (the same API request through the
+same middleware, Django's test client instead of gunicorn), then removes what it created.
 """
 
 from __future__ import annotations
@@ -181,10 +186,37 @@ async def _client(
         writer.close()
 
 
+def _cpu_by_group(master_pid: int | None) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers (children of `master_pid`) and by the
+    PostgreSQL server processes (all of them: the machine's server is shared)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {"server": 0.0, "postgresql": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        if master_pid is not None and fields[1] == str(master_pid):  # the parent pid
+            out["server"] += used
+            out[f"worker {stat.parent.name}"] = used
+        elif name.startswith("postgres"):
+            out["postgresql"] += used
+    return out
+
+
 def run_registration(
-    port: int, plan: dict[str, Any], env: dict[str, str], seconds: float = 60.0
+    port: int,
+    plan: dict[str, Any],
+    env: dict[str, str],
+    seconds: float = 60.0,
+    master_pid: int | None = None,
 ) -> dict[str, Any]:
-    """Outside Django: the concurrent POSTs, then the database check (a subprocess)."""
+    """Outside Django: the concurrent POSTs, then the database check (a subprocess). With the
+    gunicorn master's pid, also the CPU time each registration cost, by process group: on a
+    2-core machine this tells whether the run was bound by CPU or by waiting."""
     rng = random.Random(12)
     out: dict[str, Any] = {"ok": 0, "errors": 0, "statuses": {}, "latencies_ms": []}
 
@@ -204,7 +236,11 @@ def run_registration(
         )
         return time.monotonic() - start
 
+    cpu_before, own_before = _cpu_by_group(master_pid), time.process_time()
     elapsed = asyncio.run(main())
+    cpu_after, own = _cpu_by_group(master_pid), time.process_time() - own_before
+    cpu = {key: cpu_after[key] - cpu_before[key] for key in cpu_after}
+    cpu["load generator"] = own
     checked = subprocess.run(
         [sys.executable, "bench/registration.py", "verify", json.dumps(plan)],
         cwd=ROOT,
@@ -234,7 +270,69 @@ def run_registration(
         "p99_ms": pct(99),
         "database": db,
         "overbooking": len(db["overbooked_events"]),
+        # CPU ms per successful registration, and the share of the machine's cores used.
+        "cpu_ms_per_registration": {
+            key: round(value / max(1, out["ok"]) * 1000, 2) for key, value in cpu.items()
+        },
+        "cpu_busy_share": round(
+            sum(v for k, v in cpu.items() if not k.startswith("worker "))
+            / (elapsed * (os.cpu_count() or 1)),
+            2,
+        )
+        if elapsed
+        else 0.0,
     }
+
+
+def profile(pyinstrument: bool = False, clients: int = 64, events: int = 10) -> None:
+    """Inside Django: registrations through the API in process, one at a time."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    plan = prepare_registration(clients=clients, events=events, capacity=20)
+    client = Client(HTTP_HOST="127.0.0.1")
+    body = '{"answers": {}, "share_real_name": false, "share_phone": false}'
+    calls = [(token, event) for event in plan["events"] for token in plan["tokens"]]
+
+    def post(token: str, event: int) -> None:
+        response = client.post(
+            f"/api/v1/events/{event}/registration",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code}: {response.content[:300]!r}")
+
+    try:
+        post(*calls[0])  # warm the code paths, not the data
+        measured = calls[1:-1]
+        profiler = None
+        if pyinstrument:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+        c0, w0 = time.process_time(), time.perf_counter()
+        for token, event in measured:
+            post(token, event)
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        if profiler is not None:
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False, show_all="--all" in sys.argv))
+        with CaptureQueriesContext(connection) as ctx:
+            post(*calls[-1])
+        print(
+            f"{len(measured)} registrations: {cpu / len(measured) * 1000:.2f} ms CPU, "
+            f"{wall / len(measured) * 1000:.2f} ms wall, {len(ctx.captured_queries)} SQL statements each"
+        )
+        for q in ctx.captured_queries:
+            print(f"    {q['sql'][:160]}")
+    finally:
+        result = verify(plan)
+        if result["overbooked_events"] or result["counter_mismatches"]:
+            raise SystemExit(f"inconsistent: {result}")
 
 
 if __name__ == "__main__":
@@ -245,6 +343,8 @@ if __name__ == "__main__":
     django.setup()
     if len(sys.argv) >= 3 and sys.argv[1] == "verify":
         print(json.dumps(verify(json.loads(sys.argv[2]))))
+    elif len(sys.argv) >= 2 and sys.argv[1] == "profile":
+        profile(pyinstrument="--pyinstrument" in sys.argv)
     elif len(sys.argv) >= 2 and sys.argv[1] == "prepare":
         print(json.dumps(prepare_registration()))
     else:

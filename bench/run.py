@@ -94,7 +94,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             "--workers",
             "2",
             "--worker-class",
-            "gthread",
+            env.get("BENCH_WORKER_CLASS", "gthread"),
             "--threads",
             env.get("BENCH_THREADS", "1"),
             "--bind",
@@ -149,6 +149,13 @@ def main() -> None:
         "--threads", type=int, default=1, help="gunicorn threads per worker (1: like make run)"
     )
     parser.add_argument(
+        "--worker-class",
+        choices=("gthread", "sync"),
+        default="gthread",
+        help="gunicorn worker class (gthread, as make run; sync closes the connection after "
+        "each request)",
+    )
+    parser.add_argument(
         "--page-cache",
         choices=("on", "off"),
         default="on",
@@ -158,13 +165,14 @@ def main() -> None:
 
     env = bench_env(args.scale)
     env["BENCH_THREADS"] = str(args.threads)
+    env["BENCH_WORKER_CLASS"] = args.worker_class
     if args.page_cache == "off":
         env["KYODO_PAGE_CACHE_SECONDS"] = "0"
     cache_label = "redis" if env.get("REDIS_URL") else "per-process"
     db_label = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     print(
         f"Kyodo bench: scale {args.scale:g} on {db_label}, {args.connections} connections, "
-        f"{args.seconds:g}s per page, 2 workers × {args.threads} threads, page cache "
+        f"{args.seconds:g}s per page, 2 {args.worker_class} workers × {args.threads} threads, page cache "
         f"{args.page_cache} ({cache_label})"
     )
     seed = build_dataset(env, args.scale, args.rebuild)
@@ -198,7 +206,9 @@ def main() -> None:
         if prepared.get("registration"):
             from bench.registration import run_registration
 
-            registration = run_registration(port, prepared["registration"], env)
+            registration = run_registration(
+                port, prepared["registration"], env, master_pid=proc.pid
+            )
         rss_detail = worker_rss_detail(proc.pid)
         rss = [d["VmRSS"] for d in rss_detail]
     finally:
@@ -206,7 +216,10 @@ def main() -> None:
         proc.wait(timeout=30)
 
     floor_rps = next((r["rps"] for r in results if r["name"] == "floor"), 0) or 1
-    print(f"\nPage cache {args.page_cache} ({cache_label}), 2 workers × {args.threads} threads")
+    print(
+        f"\nPage cache {args.page_cache} ({cache_label}), 2 {args.worker_class} workers × "
+        f"{args.threads} threads"
+    )
     print(
         f"\n| page | req/s | × floor | p50 ms | p95 ms | p99 ms | errors | target (p95 ≤ {P95_MS}, p99 ≤ {P99_MS}) |"
     )
@@ -238,6 +251,14 @@ def main() -> None:
             f"{len(registration['database']['counter_mismatches'])} "
             f"(target ≥ {REG_PER_S}/s, no overbooking: {'met' if ok else 'MISSED'})"
         )
+        print(
+            "  CPU per registration: "
+            + ", ".join(
+                f"{key} {value} ms"
+                for key, value in registration["cpu_ms_per_registration"].items()
+            )
+            + f"; the cores were {registration['cpu_busy_share']:.0%} busy"
+        )
     print(f"seed_demo --scale {args.scale:g} (0 when the data already existed): {seed}")
     print(f"Load average at the end: {os.getloadavg()} on {os.cpu_count()} CPUs")
     out = (
@@ -254,6 +275,7 @@ def main() -> None:
                 "connections": args.connections,
                 "seconds": args.seconds,
                 "threads": args.threads,
+                "worker_class": args.worker_class,
                 "page_cache": args.page_cache,
                 "cache": cache_label,
                 "pages": results,

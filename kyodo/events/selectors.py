@@ -10,14 +10,23 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Min, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
 from kyodo.core.pagination import KeysetPage, keyset_paginate
-from kyodo.events.models import Event, Facility, Feedback, Registration, Room, RoomBooking, Slot
+from kyodo.events.models import (
+    Event,
+    Facility,
+    Feedback,
+    Question,
+    Registration,
+    Room,
+    RoomBooking,
+    Slot,
+)
 from kyodo.events.rules import organising_organizations
 from kyodo.events.workflow import BookingStatus, EventStatus, RegistrationStatus
 from kyodo.guideline.models import District, Step
@@ -98,7 +107,13 @@ def get_event_to_register(user: Any, pk: int) -> Event:
     """What registering needs (REGISTRATION_FIELDS): lighter than get_event_for, which also
     loads what the event page shows. 404 as get_event_for."""
     try:
-        event = Event.objects.only(*REGISTRATION_FIELDS).get(pk=pk)
+        event = (
+            Event.objects.only(*REGISTRATION_FIELDS)
+            # Whether the event asks anything: most ask nothing, and then checking the answers
+            # needs no query (services._clean_answers).
+            .annotate(kyodo_asks_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
+            .get(pk=pk)
+        )
     except Event.DoesNotExist:
         raise Http404 from None
     if not user.has_perm("events.view_event", event):

@@ -289,6 +289,8 @@ def remove_question(*, actor: User, question: Question) -> None:
 def _clean_answers(event: Event, answers: Mapping[int, str]) -> dict[int, str]:
     cleaned: dict[int, str] = {}
     errors: dict[str, str] = {}
+    if getattr(event, "kyodo_asks_questions", None) is False:
+        return cleaned  # selectors.get_event_to_register found no questions: nothing to check
     for question in event.questions.all():
         value = str(answers.get(question.pk, "") or "").strip()
         if question.required and not value:
@@ -322,6 +324,9 @@ def register_for_event(
     when, place, url = datetime_ja(event.starts_at), event.place_label, _event_url(event)
     with transaction.atomic():
         locked = Event.objects.select_for_update().only(*REGISTRATION_FIELDS).get(pk=event.pk)
+        # Counted in a statement of its own, after the lock: on PostgreSQL a statement sees
+        # the data as of its start, so counts read in the locking statement itself would miss
+        # the registration of the transaction it waited for (measured: overbooking).
         # One query: the seats taken, the waiting list, and whether this person registered.
         counts = Registration.objects.filter(event=locked).aggregate(
             confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kyodo.accounts.tests.factories import UserFactory
-from kyodo.events.models import Registration
+from kyodo.events.models import Question, Registration
 from kyodo.events.tests.factories import EventFactory, FacilityFactory, RoomFactory
 from kyodo.events.workflow import EventStatus, RegistrationStatus
 from kyodo.news.tests.factories import NewsItemFactory
@@ -69,6 +69,48 @@ def test_register_and_cancel_with_the_same_rules(client, assert_conforms, person
         == "cancelled"
     )
     assert Registration.objects.get(user=other).status == RegistrationStatus.CONFIRMED
+
+
+def test_registration_checks_answers_and_stays_within_its_statements(
+    client, person, token_for, django_assert_max_num_queries
+):
+    """An event that asks nothing: no query for questions, one locking read, the writes.
+    An event that asks a required question: the answer is checked and kept."""
+    headers = bearer(token_for(person))
+    plain = EventFactory(capacity=5)
+    # The token and its first-use stamp, the event (with whether it asks anything), then in
+    # the transaction: the locked event, its counts, the registration, the counters, the
+    # audit event, the notification and its e-mail task (+ savepoint and release in tests).
+    with django_assert_max_num_queries(12):
+        response = client.post(
+            f"/api/v1/events/{plain.pk}/registration",
+            {"answers": {"999": "no such question"}},
+            content_type="application/json",
+            **headers,
+        )
+    assert response.status_code == 200
+    assert Registration.objects.get(event=plain, user=person).answers.count() == 0
+    again = client.post(
+        f"/api/v1/events/{plain.pk}/registration", {}, content_type="application/json", **headers
+    )
+    assert again.json()["id"] == response.json()["id"]
+
+    asking = EventFactory(capacity=5)
+    question = Question.objects.create(event=asking, label="アレルギーはありますか", required=True)
+    refused = client.post(
+        f"/api/v1/events/{asking.pk}/registration", {}, content_type="application/json", **headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == "この質問に答えてください。"
+    assert not Registration.objects.filter(event=asking).exists()
+    accepted = client.post(
+        f"/api/v1/events/{asking.pk}/registration",
+        {"answers": {str(question.pk): "なし"}},
+        content_type="application/json",
+        **headers,
+    )
+    assert accepted.status_code == 200
+    assert Registration.objects.get(event=asking).answers.get().value == "なし"
 
 
 def test_registration_refused_when_closed(client, person, token_for):
