@@ -86,39 +86,40 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def get_event_for(user: Any, pk: int) -> Event:
-    """The event if `user` may see it (drafts only for their organisers), else 404."""
+def _visible_or_404(user: Any, events: QuerySet[Event], pk: int) -> Event:
+    """The event `pk` from `events` if `user` may see it (drafts only for their organisers),
+    else 404."""
     try:
-        event = (
-            Event.objects.select_related(
-                "organization__org_type__actor_type", "district", "room__facility"
-            )
-            .prefetch_related("fields", "questions")
-            .get(pk=pk)
-        )
+        event = events.get(pk=pk)
     except Event.DoesNotExist:
         raise Http404 from None
     if not user.has_perm("events.view_event", event):
         raise Http404
     return event
+
+
+def get_event_for(user: Any, pk: int) -> Event:
+    """The event with what its page shows, if `user` may see it, else 404."""
+    return _visible_or_404(
+        user,
+        Event.objects.select_related(
+            "organization__org_type__actor_type", "district", "room__facility"
+        ).prefetch_related("fields", "questions"),
+        pk,
+    )
 
 
 def get_event_to_register(user: Any, pk: int) -> Event:
-    """What registering needs (REGISTRATION_FIELDS): lighter than get_event_for, which also
-    loads what the event page shows. 404 as get_event_for."""
-    try:
-        event = (
-            Event.objects.only(*REGISTRATION_FIELDS)
-            # Whether the event asks anything: most ask nothing, and then checking the answers
-            # needs no query (services._clean_answers).
-            .annotate(kyodo_asks_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
-            .get(pk=pk)
-        )
-    except Event.DoesNotExist:
-        raise Http404 from None
-    if not user.has_perm("events.view_event", event):
-        raise Http404
-    return event
+    """What registering needs (REGISTRATION_FIELDS): lighter than get_event_for. 404 as
+    get_event_for."""
+    return _visible_or_404(
+        user,
+        Event.objects.only(*REGISTRATION_FIELDS)
+        # Whether the event asks anything: most ask nothing, and then checking the answers
+        # needs no query (services._clean_answers).
+        .annotate(kyodo_asks_questions=Exists(Question.objects.filter(event=OuterRef("pk")))),
+        pk,
+    )
 
 
 # What registering reads from an event (not its long texts).
