@@ -35,6 +35,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_TITLE = "【ベンチマーク】申込み集中テスト"
+# What every benchmark registration posts (the HTTP clients and the in-process profile).
+REQUEST_BODY = b'{"answers": {}, "share_real_name": false, "share_phone": false}'
 TOKEN_NAME = "bench-registration"
 
 
@@ -152,7 +154,6 @@ async def _client(
     from bench.loadgen import _read_response
 
     reader, writer = await asyncio.open_connection(host, port)
-    body = b'{"answers": {}, "share_real_name": false, "share_phone": false}'
     try:
         for event_id in event_ids:
             if time.monotonic() > deadline:
@@ -160,9 +161,9 @@ async def _client(
             request = (
                 f"POST /api/v1/events/{event_id}/registration HTTP/1.1\r\n"
                 f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(REQUEST_BODY)}\r\n"
                 f"Connection: keep-alive\r\n\r\n"
-            ).encode() + body
+            ).encode() + REQUEST_BODY
             t0 = time.perf_counter()
             try:
                 writer.write(request)
@@ -187,10 +188,11 @@ async def _client(
 
 
 def _cpu_by_group(master_pid: int | None) -> dict[str, float]:
-    """CPU seconds used so far by the gunicorn workers (children of `master_pid`) and by the
-    PostgreSQL server processes (all of them: the machine's server is shared)."""
+    """CPU seconds used so far by each gunicorn worker (children of `master_pid`: "worker
+    <pid>") and by the PostgreSQL server processes (all of them: the machine's server is
+    shared)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    out: dict[str, float] = {"server": 0.0, "postgresql": 0.0}
+    out: dict[str, float] = {"postgresql": 0.0}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -200,7 +202,6 @@ def _cpu_by_group(master_pid: int | None) -> dict[str, float]:
         fields = text[text.rindex(")") + 2 :].split()
         used = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         if master_pid is not None and fields[1] == str(master_pid):  # the parent pid
-            out["server"] += used
             out[f"worker {stat.parent.name}"] = used
         elif name.startswith("postgres"):
             out["postgresql"] += used
@@ -240,7 +241,12 @@ def run_registration(
     elapsed = asyncio.run(main())
     cpu_after, own = _cpu_by_group(master_pid), time.process_time() - own_before
     cpu = {key: cpu_after[key] - cpu_before[key] for key in cpu_after}
-    cpu["load generator"] = own
+    machine = {
+        "server": sum(v for k, v in cpu.items() if k.startswith("worker ")),
+        "postgresql": cpu.pop("postgresql"),
+        "load generator": own,
+    }
+    cpu = machine | cpu  # the three groups, then each worker
     checked = subprocess.run(
         [sys.executable, "bench/registration.py", "verify", json.dumps(plan)],
         cwd=ROOT,
@@ -274,17 +280,15 @@ def run_registration(
         "cpu_ms_per_registration": {
             key: round(value / max(1, out["ok"]) * 1000, 2) for key, value in cpu.items()
         },
-        "cpu_busy_share": round(
-            sum(v for k, v in cpu.items() if not k.startswith("worker "))
-            / (elapsed * (os.cpu_count() or 1)),
-            2,
-        )
+        "cpu_busy_share": round(sum(machine.values()) / (elapsed * (os.cpu_count() or 1)), 2)
         if elapsed
         else 0.0,
     }
 
 
-def profile(pyinstrument: bool = False, clients: int = 64, events: int = 10) -> None:
+def profile(
+    pyinstrument: bool = False, show_all: bool = False, clients: int = 64, events: int = 10
+) -> None:
     """Inside Django: registrations through the API in process, one at a time."""
     from django.db import connection
     from django.test import Client
@@ -292,13 +296,12 @@ def profile(pyinstrument: bool = False, clients: int = 64, events: int = 10) -> 
 
     plan = prepare_registration(clients=clients, events=events, capacity=20)
     client = Client(HTTP_HOST="127.0.0.1")
-    body = '{"answers": {}, "share_real_name": false, "share_phone": false}'
     calls = [(token, event) for event in plan["events"] for token in plan["tokens"]]
 
     def post(token: str, event: int) -> None:
         response = client.post(
             f"/api/v1/events/{event}/registration",
-            body,
+            REQUEST_BODY,
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
@@ -320,7 +323,7 @@ def profile(pyinstrument: bool = False, clients: int = 64, events: int = 10) -> 
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         if profiler is not None:
             profiler.stop()
-            print(profiler.output_text(unicode=True, color=False, show_all="--all" in sys.argv))
+            print(profiler.output_text(unicode=True, color=False, show_all=show_all))
         with CaptureQueriesContext(connection) as ctx:
             post(*calls[-1])
         print(
@@ -344,7 +347,7 @@ if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "verify":
         print(json.dumps(verify(json.loads(sys.argv[2]))))
     elif len(sys.argv) >= 2 and sys.argv[1] == "profile":
-        profile(pyinstrument="--pyinstrument" in sys.argv)
+        profile(pyinstrument="--pyinstrument" in sys.argv, show_all="--all" in sys.argv)
     elif len(sys.argv) >= 2 and sys.argv[1] == "prepare":
         print(json.dumps(prepare_registration()))
     else:
