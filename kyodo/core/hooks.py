@@ -5,12 +5,14 @@
   AppConfig.ready() and keeps its index in the same transaction.
 - Home blocks: apps register what the home page shows "now" (see kyodo.core.views.home).
 - Navigation: apps register their main navigation entries.
+- Periodic tasks: apps register work the scheduler runs on a timetable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time, timedelta
 from typing import Any
 
 from django.db import models
@@ -66,3 +68,28 @@ def register_nav_item(item: NavItem) -> None:
 
 def nav_items() -> list[NavItem]:
     return sorted(_nav_items.values(), key=lambda n: n.order)
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """Background work that runs on a schedule (digests, reminders, the open-data build …).
+
+    Apps register one in their AppConfig.ready(); the scheduler started beside the task worker
+    (`make run`) enqueues `task` (a django-tasks Task taking no arguments) every `every`, or once a
+    day at `at` (Japan time) when `at` is given."""
+
+    key: str
+    task: Any
+    every: timedelta = timedelta(days=1)
+    at: time | None = None
+
+
+_periodic_tasks: dict[str, PeriodicTask] = {}
+
+
+def register_periodic_task(periodic: PeriodicTask) -> None:
+    _periodic_tasks[periodic.key] = periodic
+
+
+def periodic_tasks() -> list[PeriodicTask]:
+    return sorted(_periodic_tasks.values(), key=lambda p: p.key)
