@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,22 @@ class ApiConfig(AppConfig):
     name = "kyodo.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from kyodo.api import tasks
+        from kyodo.core.hooks import PeriodicTask, register_periodic_task
+
+        register_periodic_task(
+            PeriodicTask(
+                key="api.build_open_data_package",
+                task=tasks.build_open_data_package,
+                at=dt.time(4, 0),
+            )
+        )
+        register_periodic_task(
+            PeriodicTask(
+                key="api.refresh_open_data_after_publication",
+                task=tasks.refresh_open_data_after_publication,
+                every=dt.timedelta(minutes=10),
+            )
+        )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("open-data/", views.open_data, name="open-data"),
+    path("open-data/latest/<path:member>", views.open_data_latest, name="open-data-latest"),
     path("open-data/<str:filename>", views.open_data_download, name="open-data-download"),
 ]

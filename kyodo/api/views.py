@@ -24,7 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kyodo.api.forms import TokenForm
 from kyodo.api.models import PersonalAccessToken
-from kyodo.api.opendata import datasets, latest_manifest, package_files, package_path
+from kyodo.api.opendata import (
+    datasets,
+    history_entries,
+    latest_manifest,
+    latest_member,
+    package_files,
+    package_path,
+)
 from kyodo.api.services import create_token, revoke_token
 from kyodo.api.v1 import api
 
@@ -169,6 +176,8 @@ def open_data(request: HttpRequest) -> HttpResponse:
     if manifest is not None:
         generated = parse_datetime(manifest["generated_at"])
         rows = manifest.get("rows", {})
+        built = manifest.get("built_at", {})
+        changes = manifest.get("changes", {})
         latest = {
             "file": manifest["file"],
             "url": reverse("api:open-data-download", args=[manifest["file"]]),
@@ -176,23 +185,59 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "size": manifest.get("size", 0),
             "sha256": manifest.get("sha256", ""),
             "datasets": [
-                {"dataset": d, "rows": rows[d.name]} for d in datasets() if d.name in rows
+                {
+                    "dataset": d,
+                    "rows": rows[d.name],
+                    "built_at": parse_datetime(built[d.name]) if d.name in built else generated,
+                    "changes": changes.get(d.name),
+                    "csv_url": reverse("api:open-data-latest", args=[f"csv/{d.name}.csv"]),
+                    "json_url": reverse("api:open-data-latest", args=[f"json/{d.name}.json"]),
+                }
+                for d in datasets()
+                if d.name in rows
             ],
+            "catalog_url": reverse("api:open-data-latest", args=["catalog.jsonld"]),
+            "ckan_url": reverse("api:open-data-latest", args=["ckan.json"]),
+            "datapackage_url": reverse("api:open-data-latest", args=["datapackage.json"]),
+            "changes_url": reverse("api:open-data-latest", args=["changes.csv"]),
         }
+    on_disk = {p.name for p in package_files()}
     older = [
         {
-            "file": p.name,
-            "url": reverse("api:open-data-download", args=[p.name]),
-            "size": p.stat().st_size,
+            "file": h["file"],
+            "url": reverse("api:open-data-download", args=[h["file"]]),
+            "size": h.get("size", 0),
+            "generated_at": parse_datetime(str(h.get("generated_at", ""))),
+            "rows": h.get("rows", 0),
         }
-        for p in package_files()
-        if latest is None or p.name != latest["file"]
+        for h in history_entries()
+        if h.get("file") in on_disk and (latest is None or h["file"] != latest["file"])
     ]
     return render(
         request,
         "api/open_data.html",
         {"latest": latest, "older": older, "docs_url": reverse("api:docs")},
     )
+
+
+LATEST_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+}
+
+
+@require_safe
+def open_data_latest(request: HttpRequest, member: str) -> HttpResponse:
+    """One file of the latest package (what catalogue harvesters download)."""
+    content = latest_member(member)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=LATEST_TYPES[Path(member).suffix])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 @require_safe

@@ -147,6 +147,7 @@ MUNICIPALITY_FIELDS = [
     F("name", max_length=100),
     F("name_en", required=False),
     F("prefecture", max_length=20),
+    F("local_government_code", required=False, max_length=6),
     F("population", int, required=False),
     F("guideline_title", max_length=100),
     F("guideline_edition", required=False),

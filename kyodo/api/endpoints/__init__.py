@@ -25,3 +25,6 @@ def register(api: NinjaAPI) -> None:
 
     api.add_router("/calls", calls.router)
     api.add_router("/applications", calls.applications_router)
+    from kyodo.api.endpoints import councils
+
+    api.add_router("/councils", councils.router)

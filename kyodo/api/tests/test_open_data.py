@@ -13,7 +13,7 @@ import time_machine
 from django.core.management import call_command
 
 from kyodo.accounts.tests.factories import PrivateProfileFactory
-from kyodo.api.opendata import KEEP_PACKAGES, build_package, datasets
+from kyodo.api.opendata import KEEP_DAYS, build_package, datasets
 from kyodo.organizations.models import RegistrationStatus
 from kyodo.organizations.tests.factories import OrganizationFactory, make_member
 
@@ -30,7 +30,7 @@ def _read(path: Path):
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         package = json.loads(zf.read("datapackage.json"))
-        csvs = {n: zf.read(n) for n in names if n.endswith(".csv")}
+        csvs = {n: zf.read(n) for n in names if n.startswith("csv/")}
         jsons = {
             n: json.loads(zf.read(n))
             for n in names
@@ -105,13 +105,18 @@ def test_page_api_and_download(client, media):
         assert client.get(f"/api/open-data/{bad}").status_code == 404
 
 
-def test_old_packages_are_pruned(media):
-    for day in range(1, KEEP_PACKAGES + 3):
-        with time_machine.travel(f"2026-11-{day:02d} 04:00:00+09:00", tick=False):
+def test_builds_stay_a_year_then_are_pruned(media):
+    days = ["2025-11-01", "2025-12-01", "2026-11-20", "2026-12-02"]
+    for day in days:
+        with time_machine.travel(f"{day} 04:00:00+09:00", tick=False):
             build_package()
     files = sorted(p.name for p in (media / "open-data").glob("*.zip"))
-    assert len(files) == KEEP_PACKAGES
-    assert files[-1] == f"kyodo-open-data-2026-11-{KEEP_PACKAGES + 2:02d}.zip"
+    # 2025-11-01 is more than KEEP_DAYS before 2026-12-02; 2025-12-01 is within the year.
+    assert KEEP_DAYS == 366
+    assert files == [f"kyodo-open-data-{d}.zip" for d in days[1:]]
+    assert not (media / "open-data" / "kyodo-open-data-2025-11-01.zip.index.json").exists()
+    history = json.loads((media / "open-data" / "history.json").read_text())
+    assert [h["file"] for h in history] == [f"kyodo-open-data-{d}.zip" for d in reversed(days[1:])]
 
 
 def test_command_prints_progress(media, capsys):
