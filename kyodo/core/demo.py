@@ -308,6 +308,11 @@ class DemoCity:
     address: str
     phone: str
     website: str
+    area_code: str  # the phone area code of the city's contact number ("049"), or "0000"
+    postal_prefix: str  # the first three digits of its postal code ("350"), or "000"
+
+    def phone_number(self, rng: random.Random) -> str:
+        return f"{self.area_code}-{rng.randint(200, 299)}-{rng.randint(0, 9999):04d}"
 
     def hall(self) -> str:
         """The city hall, e.g. 架空市役所."""
@@ -335,4 +340,11 @@ def demo_city() -> DemoCity:
         address=(muni.contact_address if muni else "") or f"{name}内",
         phone=(muni.contact_phone if muni else "") or "",
         website=f"https://www.city.{muni.code}.example.jp/" if muni else "",
+        area_code=_leading_digits(muni.contact_phone if muni else "", "0000"),
+        postal_prefix=_leading_digits(muni.contact_postal_code if muni else "", "000"),
     )
+
+
+def _leading_digits(text: str, default: str) -> str:
+    head = (text or "").split("-")[0].strip()
+    return head if head.isdigit() else default
