@@ -96,13 +96,13 @@ GIVEN = [
     ("智子", "ともこ"),
 ]
 NICKNAMES = [
-    "小江戸の散歩人",
-    "蔵の街ファン",
+    "まちの散歩人",
+    "古い町並みファン",
     "いも好き",
-    "川越っ子",
+    "地元っ子",
     "週末ボランティア",
-    "ときの鐘",
-    "新河岸川ウォーカー",
+    "鐘の音",
+    "川辺ウォーカー",
     "子育て中ママ",
     "定年後の挑戦",
     "学生ボランティア",
@@ -204,7 +204,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     resident_ids = ctx.last_ids(User, n_residents)
     all_ids = [u.pk for u in named] + resident_ids
 
-    # Every person has a private profile (only they see it).
+    # Every person has a private profile (only they see it), at an address in the city:
+    # the file's district names.
+    city = ctx.city
+    streets = list(District.objects.values_list("name", flat=True)) or STREETS
+
     def profiles() -> Any:
         for user_id in all_ids:
             surname, sk = rng.choice(SURNAMES)
@@ -213,9 +217,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 user_id,
                 f"{surname} {given}",
                 f"{sk} {gk}",
-                f"049-{rng.randint(200, 299)}-{rng.randint(0, 9999):04d}",
-                f"350-{rng.randint(0, 1199):04d}",
-                f"川越市{rng.choice(STREETS)}{rng.randint(1, 5)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+                city.phone_number(rng),
+                f"{city.postal_prefix}-{rng.randint(0, 1199):04d}",
+                f"{city.name}{rng.choice(streets)}{rng.randint(1, 5)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}",
             )
 
     n_profiles = ctx.insert(

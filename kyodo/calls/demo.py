@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from kyodo.accounts.models import User
@@ -31,92 +32,94 @@ from kyodo.calls.models import (
 from kyodo.calls.workflow import ApplicationStatus, GrantStatus
 from kyodo.core.demo import DemoContext
 from kyodo.core.formatting import fiscal_year_label, fiscal_year_of
+from kyodo.guideline.models import District
+from kyodo.guideline.selectors import setting
 from kyodo.organizations.models import Membership, MembershipRole, MembershipStatus, Organization
 
 PROJECTS = [
     (
-        "川越の里山を守るボランティア育成事業",
+        "{city}の里山を守るボランティア育成事業",
         "市内に残る雑木林の保全を担う担い手を育てる。",
         "月2回の保全作業と、中高生向けの里山講座を開く。",
         "市内在住の中高生と保護者",
-        "福原地区の雑木林",
+        "{d}地区の雑木林",
     ),
     (
         "子ども食堂ネットワークづくり事業",
         "市内の子ども食堂が食材と担い手を融通し合えるようにする。",
         "連絡会の開催、食材の共同受け入れ、ボランティア研修。",
         "子ども食堂の運営者と利用する子ども",
-        "本庁地区・高階地区",
+        "{d}地区ほか",
     ),
     (
         "高齢者の見守りとサロン運営事業",
         "一人暮らしの高齢者の孤立を防ぐ。",
         "週1回のサロンと、自治会と連携した見守り訪問。",
         "一人暮らしの高齢者",
-        "古谷地区の集会所",
+        "{d}地区の集会所",
     ),
     (
         "外国人住民のための日本語・防災教室",
         "外国人住民が災害時に必要な情報を得られるようにする。",
         "やさしい日本語による防災教室と避難所体験。",
         "市内在住の外国人住民",
-        "ウェスタ川越",
+        "{d}地区の市民センター",
     ),
     (
-        "新河岸川の水辺清掃と環境学習",
+        "水辺の清掃と環境学習",
         "川の清掃を通じて水辺環境への関心を高める。",
         "年4回の清掃活動と、小学生向けの生き物観察会。",
         "流域の住民と小学生",
-        "新河岸川沿い",
+        "{d}地区の川沿い",
     ),
     (
-        "蔵造りの町並み案内ボランティア養成講座",
+        "町並み案内ボランティア養成講座",
         "観光客を案内できる市民ボランティアを増やす。",
         "歴史講座と現地での案内実習（全8回）。",
         "市民（在勤・在学を含む）",
-        "一番街周辺",
+        "{d}地区の商店街周辺",
     ),
     (
         "地域の防災マップづくりワークショップ",
         "住民自身が危険箇所と避難経路を把握する。",
         "まち歩きとマップ作成のワークショップ、全戸配布。",
-        "霞ケ関地区の住民",
-        "霞ケ関地区",
+        "{d}地区の住民",
+        "{d}地区",
     ),
     (
         "障がいのある人とつくる農園プロジェクト",
         "障がいのある人の社会参加と地域交流を進める。",
         "共同農園での栽培と収穫祭の開催。",
         "障がいのある人と地域住民",
-        "名細地区の農園",
+        "{d}地区の農園",
     ),
     (
         "子育て親子の居場所づくり事業",
         "子育て中の親の孤立を防ぐ。",
         "空き店舗を使った親子の居場所の開設（週3日）。",
         "未就学児とその保護者",
-        "南古谷地区",
+        "{d}地区",
     ),
     (
         "空き家を活用した地域の茶の間事業",
         "誰もが立ち寄れる地域の居場所をつくる。",
         "空き家を改修せずに活用した茶の間の運営。",
         "地域住民",
-        "大東地区",
+        "{d}地区",
     ),
     (
-        "川越いも文化の継承と食育事業",
-        "川越いもの歴史と食文化を子どもに伝える。",
+        "地元の農産物と食文化の継承・食育事業",
+        "地元の農産物の歴史と郷土の食文化を子どもに伝える。",
         "いも掘り体験と郷土料理教室。",
         "小学生とその家族",
-        "芳野地区",
+        "{d}地区",
     ),
     (
         "中高生の地域活動参加促進事業",
         "中高生が地域の担い手として活動する機会をつくる。",
         "地域行事へのボランティア派遣とふりかえり会。",
         "市内の中学生・高校生",
-        "山田地区",
+        "{d}地区",
     ),
 ]
 EXPENSE_TEMPLATES = [
@@ -172,7 +175,16 @@ def _application(
     plan: tuple[str, str, str, str, str],
     year: int,
 ) -> Application:
-    title, purpose, content, target, place = plan
+    # The plan's {city} and {d} become the city and one of its districts (from the file).
+    districts = ctx.shared.setdefault(
+        "calls_district_names", list(District.objects.values_list("name", flat=True))
+    )
+    d = districts[sum(map(ord, plan[0])) % len(districts)] if districts else ""
+    title, purpose, content, target, place = (part.format(city=ctx.city.name, d=d) for part in plan)
+    max_year = call.funding_rules.aggregate(m=Max("continuation_year"))["m"] or 1
+    year = min(year, max_year)
+    eligible_cats = list(setting("subsidy.eligible_categories", []) or [])
+    excluded_cats = list(setting("subsidy.excluded_categories", []) or [])
     app = Application.objects.create(
         call=call,
         round=rnd,
@@ -194,6 +206,8 @@ def _application(
         rng.sample(EXPENSE_TEMPLATES, 4), 1
     ):
         quantity = rng.randint(low, high)
+        if eligible_cats and category not in eligible_cats:
+            category = eligible_cats[(i - 1) % len(eligible_cats)]
         lines.append(
             ExpenseLine(
                 application=app,
@@ -210,7 +224,7 @@ def _application(
         ExpenseLine(
             application=app,
             order=9,
-            category="会議の飲食費",
+            category=excluded_cats[0] if excluded_cats else "会議の飲食費",
             description="打合せ時の茶菓",
             unit_price_yen=500,
             quantity=rng.randint(10, 30),
@@ -313,10 +327,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             kind=CallKind.SUBSIDY,
             fiscal_year=fy,
             department=dept,
-            title=f"{fiscal_year_label(fy)} 川越市提案型協働事業補助金",
+            title=f"{fiscal_year_label(fy)} {ctx.city.name}提案型協働事業補助金",
             summary=(
                 "市民活動団体などが自ら企画し、市と協働して地域の課題を解決する事業に、"
-                "経費の一部を補助します。応募前に地域づくり推進課への事前相談をお願いします。"
+                f"経費の一部を補助します。応募前に{dept.name if dept else '市'}への事前相談を"
+                "お願いします。"
             ),
             total_budget_yen=3_000_000,
         )
@@ -401,7 +416,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 application=app,
                 starts_at=_aware(rnd.presentation_date or ctx.today, 10 + i % 6),
                 minutes=15,
-                place="川越市役所 7階 会議室",
+                place=f"{ctx.city.hall()} 会議室",
             )
         # The current call's regular round: drafts and one submission while it is open.
         if fy == this_fy:

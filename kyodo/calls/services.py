@@ -58,7 +58,7 @@ from kyodo.core.audit import record_event
 from kyodo.core.formatting import date_ja, datetime_ja, yen
 from kyodo.core.hooks import content_changed
 from kyodo.core.uploads import clean_document
-from kyodo.guideline.models import RubricCriterion
+from kyodo.guideline.models import CollaborationForm, RubricCriterion
 from kyodo.guideline.selectors import setting
 from kyodo.notifications.services import notify
 from kyodo.organizations.models import MembershipRole, MembershipStatus, Organization
@@ -145,7 +145,7 @@ def create_call(
     department: Organization | None = None,
     total_budget_yen: int = 0,
 ) -> Call:
-    """A draft call with Kawagoe's defaults: rubric copied from the guideline, funding
+    """A draft call with the guideline's defaults: rubric copied from the guideline, funding
     rules from the taper setting, eligibility and expense categories from the settings."""
     _require(actor, "calls.manage_call")
     with transaction.atomic():
@@ -899,7 +899,7 @@ def _create_project_for(actor: User, application: Application) -> int | None:
         lead_organization=application.organization,
         departments=departments,
         partner_organizations=list(application.co_applicants.all()),
-        form_codes=["commission"] if call.kind == CallKind.COMMISSION else ["subsidy"],
+        form_codes=_form_codes_for(call),
         city_share_yen=int(application.decision.city_amount_yen),
         lead_share_yen=max(0, totals.expense_total - int(application.decision.city_amount_yen)),
         status="agreement_drafting",
@@ -1402,3 +1402,16 @@ def record_payment(*, actor: User, grant: Grant, amount_yen: int, paid_on: dt.da
             url=reverse("calls:grant-detail", args=[grant.pk]),
         )
     return grant
+
+
+def _form_codes_for(call: Call) -> list[str]:
+    """The form of collaboration a project adopted from `call` gets: the guideline file's
+    `[settings.calls] <kind>_form` (e.g. subsidy_form = "grant"), by default the form coded
+    like the kind ("subsidy" or "commission"); none when the file has no such form."""
+    if call.kind == CallKind.COMMISSION:
+        code = str(setting("calls.commission_form", "commission"))
+    else:
+        code = str(
+            setting(f"calls.{call.kind}_form", "") or setting("calls.subsidy_form", "subsidy")
+        )
+    return [code] if CollaborationForm.objects.filter(code=code).exists() else []

@@ -77,7 +77,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     tiers = {t.code: t for t in Tier.objects.all()}
     district_codes = [c for c in DISTRICT_WEIGHTS if c in districts] or list(districts)
     weights = [DISTRICT_WEIGHTS.get(c, 5) for c in district_codes]
-    field_codes = [c for c in text.TEMPLATES if c in fields]
+    # The file's fields the demo has words for; a file with none of them gets the general
+    # templates under each of its own fields.
+    field_codes = [c for c in text.TEMPLATES if c in fields] or list(fields)
     horizon = int(365 * max(2.0, ctx.scale))
     now = ctx.aware(ctx.today, 12)
     n = issue_volume(ctx.scale)
@@ -88,8 +90,16 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     for i in range(n):
         code = rng.choices(district_codes, weights)[0]
         field_code = rng.choice(field_codes)
-        title_t, details, tier_code, dept_name = rng.choice(text.TEMPLATES[field_code])
-        place = rng.choice(text.PLACES.get(code, ["公民館"]))
+        title_t, details, tier_code, dept_name = rng.choice(
+            text.TEMPLATES.get(field_code) or text.TEMPLATES[next(iter(text.TEMPLATES))]
+        )
+        place = rng.choice(
+            text.PLACES.get(code)
+            or [
+                f"{districts[code].name}{spot}"
+                for spot in ("公民館", "駅前", "小学校前", "公園", "交差点")
+            ]
+        )
         title = title_t.format(place=place)
         opener = rng.choice(text.OPENERS).format(since=rng.choice(text.SINCE))
         description = f"{opener}{rng.choice(details)}{rng.choice(text.CLOSERS)}"

@@ -71,6 +71,13 @@ class DemoContext:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
+    @property
+    def city(self) -> DemoCity:
+        """The municipality of the loaded guideline file (read once)."""
+        if "city" not in self.shared:
+            self.shared["city"] = demo_city()
+        return self.shared["city"]  # type: ignore[no-any-return]
+
     def count(self, base: int, minimum: int = 1) -> int:
         """A volume scaled by --scale (proportionally)."""
         return max(minimum, round(base * self.scale))
@@ -285,3 +292,59 @@ def _converter(field: models.Field[Any, Any]) -> Any:
     if isinstance(field, _PLAIN) and type(field).__module__.startswith("django."):
         return None
     return lambda v: field.get_db_prep_save(v, connection)
+
+
+@dataclass(frozen=True)
+class DemoCity:
+    """The municipality the demo data is about, from its guideline file: demo text names the
+    city through this (never a fixed city), so `seed_demo` makes a believable site of any
+    city that has a valid file."""
+
+    name: str  # 架空市
+    short: str  # 架空 (the name without 市/町/村/区)
+    kana: str  # かくうし ("" when the file gives no reading)
+    short_kana: str  # かくう
+    prefecture: str
+    address: str
+    phone: str
+    website: str
+    area_code: str  # the phone area code of the city's contact number ("049"), or "0000"
+    postal_prefix: str  # the first three digits of its postal code ("350"), or "000"
+
+    def phone_number(self, rng: random.Random) -> str:
+        return f"{self.area_code}-{rng.randint(200, 299)}-{rng.randint(0, 9999):04d}"
+
+    def hall(self) -> str:
+        """The city hall, e.g. 架空市役所."""
+        return f"{self.name}役所" if self.name.endswith("市") else f"{self.name}役場"
+
+
+def demo_city() -> DemoCity:
+    from kyodo.guideline.models import Municipality
+
+    muni = Municipality.objects.order_by("id").first()
+    name = muni.name if muni else "市"
+    kana = (muni.name_kana if muni else "") or ""
+    short = name[:-1] if len(name) > 1 and name[-1] in "市町村区" else name
+    short_kana = kana
+    for suffix in ("し", "ちょう", "まち", "そん", "むら", "く"):
+        if kana.endswith(suffix) and len(kana) > len(suffix):
+            short_kana = kana[: -len(suffix)]
+            break
+    return DemoCity(
+        name=name,
+        short=short,
+        kana=kana,
+        short_kana=short_kana,
+        prefecture=muni.prefecture if muni else "",
+        address=(muni.contact_address if muni else "") or f"{name}内",
+        phone=(muni.contact_phone if muni else "") or "",
+        website=f"https://www.city.{muni.code}.example.jp/" if muni else "",
+        area_code=_leading_digits(muni.contact_phone if muni else "", "0000"),
+        postal_prefix=_leading_digits(muni.contact_postal_code if muni else "", "000"),
+    )
+
+
+def _leading_digits(text: str, default: str) -> str:
+    head = (text or "").split("-")[0].strip()
+    return head if head.isdigit() else default

@@ -11,3 +11,7 @@ class DistrictsConfig(AppConfig):
         from kyodo.core.hooks import NavItem, register_nav_item
 
         register_nav_item(NavItem("districts:list", _("Districts"), 15))
+        from kyodo.districts.services import councils_from_guideline
+        from kyodo.guideline.loader import guideline_loaded
+
+        guideline_loaded.connect(councils_from_guideline, dispatch_uid="district-councils")

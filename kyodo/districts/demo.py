@@ -31,12 +31,23 @@ AGENDAS = [
 ]
 
 
+def _is_neighbourhood(org: Organization) -> bool:
+    return org.org_type.code == "jichikai" or any(
+        w in org.org_type.name for w in ("自治会", "町内会")
+    )
+
+
 def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("districts")
     Issue = apps.get_model("challenges", "Issue")
     fields = {f.code: f for f in Field.objects.all()}
     totals = {"councils": 0, "members": 0, "subcommittees": 0, "meetings": 0}
-    groups = list(Organization.objects.groups().prefetch_related("districts").order_by("id"))
+    groups = list(
+        Organization.objects.groups()
+        .select_related("org_type")
+        .prefetch_related("districts")
+        .order_by("id")
+    )
     by_district: dict[int, list[Organization]] = {}
     for org in groups:
         for d in org.districts.all():
@@ -46,19 +57,29 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             role=MembershipRole.REPRESENTATIVE, status=MembershipStatus.ACTIVE
         ).values_list("organization_id", "user_id")
     )
+    # Councils the guideline file set up are kept (their name and description); the demo
+    # gives them members, a chair and meetings like the others.
+    from_file = {c.district_id: c for c in Council.objects.all()}
     for district in District.objects.order_by("order"):
         candidates = by_district.get(district.pk, [])
-        jichikai = [o for o in candidates if o.org_type.code == "jichikai"]
-        others = [o for o in candidates if o.org_type.code != "jichikai"]
+        # Neighbourhood associations first (自治会・町内会 by the type's name in the file).
+        jichikai = [o for o in candidates if _is_neighbourhood(o)]
+        others = [o for o in candidates if not _is_neighbourhood(o)]
         members = (jichikai[:4] + rng.sample(others, min(len(others), 5))) or candidates[:6]
         chair_org = members[0] if members else None
-        council = Council.objects.create(
-            district=district,
-            name=f"{district.name}地区地域会議",
-            founded_year=rng.choice([2012, 2014, 2016]),
-            description=f"{district.name}地区の自治会、学校、PTA、老人クラブ、民生委員、NPO、企業が集まり、防犯・防災・福祉・環境・教育・子育ての課題にともに取り組んでいます。",
-            chair_id=reps.get(chair_org.pk) if chair_org else None,
-        )
+        council = from_file.get(district.pk)
+        if council is None:
+            council = Council.objects.create(
+                district=district,
+                name=f"{district.name}地区地域会議",
+                founded_year=rng.choice([2012, 2014, 2016]),
+                description=f"{district.name}地区の自治会、学校、PTA、老人クラブ、民生委員、NPO、企業が集まり、防犯・防災・福祉・環境・教育・子育ての課題にともに取り組んでいます。",
+                chair_id=reps.get(chair_org.pk) if chair_org else None,
+            )
+        else:
+            council.chair_id = reps.get(chair_org.pk) if chair_org else None
+            council.founded_year = council.founded_year or 2019
+            council.save(update_fields=["chair", "founded_year"])
         totals["councils"] += 1
         for i, org in enumerate(members):
             CouncilMember.objects.create(

@@ -347,3 +347,35 @@ def _followed_district_ids() -> list[int]:
     return list(
         Follow.objects.filter(target_type=ct).values_list("target_id", flat=True).distinct()
     )
+
+
+def councils_from_guideline(sender: Any, clean: dict[str, Any], **kwargs: Any) -> None:
+    """Receiver of guideline_loaded: create the district councils the file lists
+    (`[[district_councils]]`) that do not exist yet. An existing council is left as it is:
+    the city edits it in the site (districts:council-manage)."""
+    rows = clean.get("district_councils") or []
+    if not rows:
+        return
+    districts = {d.code: d for d in District.objects.all()}
+    existing = set(Council.objects.values_list("district__code", flat=True))
+    for row in rows:
+        district = districts.get(row["district"])
+        if district is None or district.code in existing:
+            continue
+        council = Council.objects.create(
+            district=district,
+            name=row["name"],
+            description=row.get("description", ""),
+            founded_year=row.get("founded_year"),
+        )
+        existing.add(district.code)
+        record_event(
+            actor=None,
+            verb="districts.council.create",
+            target=council,
+            to_state="active",
+            data={"source": "guideline"},
+        )
+    progress = kwargs.get("progress")
+    if progress:
+        progress(f"district_councils: {len(rows)}")

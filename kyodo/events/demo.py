@@ -37,44 +37,21 @@ from kyodo.guideline.models import District, Field
 from kyodo.organizations.models import Organization
 from kyodo.organizations.models import RegistrationStatus as OrgStatus
 
-FACILITIES: list[tuple[str, str, str, str, list[tuple[str, int, str]]]] = [
-    # name, kana, district code, address, rooms (name, capacity, equipment)
-    (
-        "ウェスタ川越",
-        "うぇすたかわごえ",
-        "honcho",
-        "川越市新宿町1-17-17",
-        [
-            ("多目的ホール", 200, "プロジェクター、音響設備、ステージ"),
-            ("活動室1", 40, "ホワイトボード、長机"),
-            ("活動室2", 24, "ホワイトボード"),
-            ("創作室", 30, "流し台、作業台"),
-        ],
-    ),
-    (
-        "川越市市民活動支援センター",
-        "かわごえししみんかつどうしえんせんたー",
-        "honcho",
-        "川越市連雀町19-3 蓮馨寺境内",
-        [
-            ("会議室A", 20, "ホワイトボード、プロジェクター"),
-            ("会議室B", 12, "ホワイトボード"),
-            ("作業スペース", 8, "印刷機、紙折り機"),
-        ],
-    ),
+# The activity bases: two central ones named after the city, in its first district, and a
+# 市民センター in each other district of the guideline file.
+ROOMS_HALL = [
+    ("多目的ホール", 200, "プロジェクター、音響設備、ステージ"),
+    ("活動室1", 40, "ホワイトボード、長机"),
+    ("活動室2", 24, "ホワイトボード"),
+    ("創作室", 30, "流し台、作業台"),
 ]
-CENTERS = [
-    "yoshino",
-    "furuya",
-    "minami-furuya",
-    "takashina",
-    "fukuhara",
-    "daito",
-    "kasumigaseki",
-    "kasumigaseki-kita",
-    "nagusa",
-    "yamada",
+ROOMS_SUPPORT = [
+    ("会議室A", 20, "ホワイトボード、プロジェクター"),
+    ("会議室B", 12, "ホワイトボード"),
+    ("作業スペース", 8, "印刷機、紙折り機"),
 ]
+ROOMS_CENTER = [("会議室", 30, "長机、いす"), ("和室", 20, "座卓"), ("多目的室", 60, "音響設備")]
+
 
 TITLES: dict[str, list[str]] = {
     EventKind.EVENT: [
@@ -83,13 +60,13 @@ TITLES: dict[str, list[str]] = {
         "{district}防災フェア",
         "親子で楽しむ{field}の日",
         "{district}ごみゼロ運動",
-        "小江戸{field}ウォーク",
+        "{district}{field}ウォーク",
         "{district}夏祭り",
         "{field}パネル展",
     ],
     EventKind.VOLUNTEER: [
         "{district}清掃ボランティア募集",
-        "川越まつり運営ボランティア",
+        "{district}まつり運営ボランティア",
         "{field}活動のお手伝い募集",
         "子ども食堂ボランティア（{district}）",
         "防犯パトロール参加者募集（{district}）",
@@ -129,7 +106,7 @@ QUESTIONS = [
     ("参加人数（ご家族を含む）", "", ""),
     ("アレルギーの有無", "", ""),
     ("昼食", "", "要\n不要"),
-    ("このイベントを何で知りましたか", "", "広報川越\nウェブサイト\n知人\nその他"),
+    ("このイベントを何で知りましたか", "", "市の広報紙\nウェブサイト\n知人\nその他"),
 ]
 RATINGS = [5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1]
 COMMENTS = [
@@ -229,7 +206,8 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         district = room.facility.district if room else rng.choice(district_list)
         field = rng.choice(fields) if fields else None
         title = rng.choice(TITLES[kind]).format(
-            district=district.name if district else "川越", field=field.name if field else "地域"
+            district=district.name if district else ctx.city.short,
+            field=field.name if field else "地域",
         )
         capacity = min(rng.choice(CAPACITIES), room.capacity) if room else rng.choice(CAPACITIES)
         status = EventStatus.PUBLISHED
@@ -251,7 +229,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 ends_at=ends,
                 room=room,
                 place_name="" if room else f"{district.name if district else '市内'}公民館",
-                address="" if room else "川越市内",
+                address="" if room else f"{ctx.city.name}内",
                 district=district,
                 capacity=capacity,
                 opens_at=opens,
@@ -422,18 +400,34 @@ def _update_counters(events: list[Event]) -> None:
 def _seed_facilities(
     ctx: DemoContext, districts: dict[str, District], manager: Organization | None
 ) -> tuple[list[Facility], list[Room]]:
-    specs = list(FACILITIES)
-    for code in CENTERS:
-        district = districts.get(code)
-        if district is None:
-            continue
+    city = ctx.city
+    ordered = sorted(districts.values(), key=lambda d: d.order)
+    first = ordered[0] if ordered else None
+    where = f"{city.name}{first.name}地区" if first else city.name
+    specs: list[tuple[str, str, str, str, list[tuple[str, int, str]]]] = [
+        (
+            f"{city.name}市民活動交流プラザ",
+            f"{city.kana}しみんかつどうこうりゅうぷらざ",
+            first.code if first else "",
+            where,
+            ROOMS_HALL,
+        ),
+        (
+            f"{city.name}市民活動支援センター",
+            f"{city.kana}しみんかつどうしえんせんたー",
+            first.code if first else "",
+            where,
+            ROOMS_SUPPORT,
+        ),
+    ]
+    for district in ordered[1:]:
         specs.append(
             (
                 f"{district.name}市民センター",
                 f"{district.kana or district.name}しみんせんたー",
-                code,
-                f"川越市{district.name}地区",
-                [("会議室", 30, "長机、いす"), ("和室", 20, "座卓"), ("多目的室", 60, "音響設備")],
+                district.code,
+                f"{city.name}{district.name}地区",
+                ROOMS_CENTER,
             )
         )
     facilities: list[Facility] = []
@@ -449,7 +443,7 @@ def _seed_facilities(
             accessibility="入口にスロープ、多目的トイレ、エレベーターがあります。",
             opening_hours="9:00〜21:30（年末年始を除く）",
             closed_weekday=0 if "市民センター" in name else None,
-            phone="049-224-8811",
+            phone=city.phone or city.phone_number(ctx.rng_for("events:facilities")),
             booking_opens_day=1,
             booking_months_ahead=3,
             booking_rules="登録団体のみ予約できます。利用日の3か月前の月の1日から申し込めます。初日の申込みは抽選です。",

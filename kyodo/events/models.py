@@ -431,7 +431,7 @@ class Answer(models.Model):
 
 
 class Feedback(models.Model):
-    """Satisfaction (笑): a participant's 1–5 rating of an event, with an optional comment."""
+    """Satisfaction: a participant's 1–5 rating of an event, with an optional comment."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
     user = models.ForeignKey(

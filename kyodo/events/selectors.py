@@ -1,5 +1,5 @@
 """Reads: event lists, fetch-and-authorise helpers, registrant lists, feedback results,
-activity-base availability, and the かわごえ steps (加・輪・互・笑) per person and city-wide."""
+activity-base availability, and the steps of collaboration per person and city-wide."""
 
 from __future__ import annotations
 
@@ -334,10 +334,9 @@ def bookings_for(
 
 
 # ---------------------------------------------------------------------------------------
-# The かわごえ steps: 加 (take part) · 輪 (join a circle) · 互 (take a role) · 笑 (smile)
+# The municipality's steps of collaboration (from its guideline file: how many, their names,
+# and which kinds of evidence count for each, Step.evidence).
 # ---------------------------------------------------------------------------------------
-
-STEP_CODES = ("ka", "wa", "go", "e")
 
 
 def _took_part_q() -> Q:
@@ -359,51 +358,63 @@ AGREED_PROJECT_STATES = (
 )
 
 
-def _step_sources() -> dict[str, list[tuple[QuerySet[Any], str, str]]]:
-    """Per step, querysets of evidence with (the person's id field, the date field).
+def _evidence_sources() -> dict[str, tuple[QuerySet[Any], str, str]]:
+    """Per kind of evidence (guideline.loader.STEP_EVIDENCE), a queryset with (the person's
+    id field, the date field).
 
-    加: a registration taken part in (checked in, or confirmed for an event that is over).
-    輪: an active membership of an organization, or following a project.
-    互: the person in charge of a role in the role-division table of an agreed project, or
-        an active member of a party organization to a signed agreement of such a project.
-    笑: satisfaction feedback on an event, or a submitted project evaluation."""
+    took_part: a registration taken part in (checked in, or confirmed for an event over).
+    membership / follow: an active membership of an organization / following a project.
+    role: the person in charge of a role in the role-division table of an agreed project.
+    party_member: an active member of a party organization to a signed agreement of one.
+    feedback / evaluation: feedback on an event / a submitted project evaluation."""
     project_type = ContentType.objects.get_for_model(Project)
     signed_parties = AgreementParty.objects.filter(
         version__agreement__signed_version=F("version"),
         version__agreement__project__status__in=AGREED_PROJECT_STATES,
     ).values("organization_id")
     return {
-        "ka": [(Registration.objects.filter(_took_part_q()), "user_id", "event__starts_at")],
-        "wa": [
-            (Membership.objects.filter(status=MembershipStatus.ACTIVE), "user_id", "created_at"),
-            (Follow.objects.filter(target_type=project_type), "user_id", "created_at"),
-        ],
-        "go": [
-            (
-                Role.objects.filter(
-                    person__isnull=False,
-                    version__agreement__project__status__in=AGREED_PROJECT_STATES,
-                ),
-                "person_id",
-                "version__created_at",
+        "took_part": (
+            Registration.objects.filter(_took_part_q()),
+            "user_id",
+            "event__starts_at",
+        ),
+        "membership": (
+            Membership.objects.filter(status=MembershipStatus.ACTIVE),
+            "user_id",
+            "created_at",
+        ),
+        "follow": (Follow.objects.filter(target_type=project_type), "user_id", "created_at"),
+        "role": (
+            Role.objects.filter(
+                person__isnull=False,
+                version__agreement__project__status__in=AGREED_PROJECT_STATES,
             ),
-            (
-                Membership.objects.filter(
-                    status=MembershipStatus.ACTIVE, organization_id__in=signed_parties
-                ),
-                "user_id",
-                "created_at",
+            "person_id",
+            "version__created_at",
+        ),
+        "party_member": (
+            Membership.objects.filter(
+                status=MembershipStatus.ACTIVE, organization_id__in=signed_parties
             ),
-        ],
-        "e": [
-            (Feedback.objects.all(), "user_id", "created_at"),
-            (
-                Evaluation.objects.filter(submitted_at__isnull=False),
-                "submitted_by_id",
-                "submitted_at",
-            ),
-        ],
+            "user_id",
+            "created_at",
+        ),
+        "feedback": (Feedback.objects.all(), "user_id", "created_at"),
+        "evaluation": (
+            Evaluation.objects.filter(submitted_at__isnull=False),
+            "submitted_by_id",
+            "submitted_at",
+        ),
     }
+
+
+def _step_sources(
+    steps: list[Step] | None = None,
+) -> dict[str, list[tuple[QuerySet[Any], str, str]]]:
+    """Per step code, in the steps' order, the evidence sources its guideline row names."""
+    kinds = _evidence_sources()
+    steps = steps if steps is not None else list(Step.objects.order_by("order"))
+    return {s.code: [kinds[k] for k in (s.evidence or []) if k in kinds] for s in steps}
 
 
 @dataclass
@@ -443,26 +454,34 @@ def _url(name: str) -> str:
 
 
 def journey_for(user: Any) -> Journey:
-    """The person's かわごえ steps: which are reached, when first, and what to do next.
+    """The person's steps of collaboration: which are reached, when first, what to do next.
 
     A fixed number of queries (one aggregate per evidence source)."""
     from django.utils.translation import gettext as _
 
-    sources = _step_sources()
+    all_steps = list(Step.objects.order_by("order"))
+    sources = _step_sources(all_steps)
+    # What to do next, by the first kind of evidence a step counts.
     suggestions = {
-        "ka": (_("Find an event or volunteer opening and take part"), _url("events:list")),
-        "wa": (
+        "took_part": (_("Find an event or volunteer opening and take part"), _url("events:list")),
+        "follow": (_("Join a group or follow a project"), _url("projects:list")),
+        "membership": (
             _("Join a group or follow a project"),
             _url("organizations:list") or _url("projects:list"),
         ),
-        "go": (
+        "role": (
             _("Take on a role in a collaboration project"),
             _url("projects:list") or _url("calls:list"),
         ),
-        "e": (_("Tell the organisers how a past event went"), _url("events:journey")),
+        "party_member": (
+            _("Take on a role in a collaboration project"),
+            _url("projects:list") or _url("calls:list"),
+        ),
+        "feedback": (_("Tell the organisers how a past event went"), _url("events:journey")),
+        "evaluation": (_("Tell the organisers how a past event went"), _url("events:journey")),
     }
     steps = []
-    for step in Step.objects.order_by("order"):
+    for step in all_steps:
         first: dt.datetime | None = None
         evidence = 0
         for qs, user_field, date_field in sources.get(step.code, []):
@@ -471,7 +490,8 @@ def journey_for(user: Any) -> Journey:
             when = _as_datetime(agg["first"])
             if when is not None and (first is None or when < first):
                 first = when
-        label, link = suggestions.get(step.code, ("", ""))
+        first_kind = next(iter(step.evidence or []), "")
+        label, link = suggestions.get(first_kind, ("", ""))
         steps.append(
             JourneyStep(
                 code=step.code,
@@ -505,12 +525,14 @@ def steps_funnel(fiscal_year: int | None = None) -> Funnel:
     A person counts for a step when they have evidence for it (in `fiscal_year` if given);
     the month is when they first reached it. A fixed number of queries (one per evidence
     source plus one for the people's districts), whatever the volume."""
-    sources = _step_sources()
+    steps = list(Step.objects.order_by("order"))
+    sources = _step_sources(steps)
+    codes = list(sources)
     bounds = None
     if fiscal_year is not None:
         start, end = fiscal_year_bounds(fiscal_year)
         bounds = (_start_of(start), _start_of(end + dt.timedelta(days=1)))
-    first_by_step: dict[str, dict[int, dt.date]] = {code: {} for code in STEP_CODES}
+    first_by_step: dict[str, dict[int, dt.date]] = {code: {} for code in codes}
     for code, items in sources.items():
         firsts = first_by_step[code]
         for qs, user_field, date_field in items:
@@ -541,12 +563,11 @@ def steps_funnel(fiscal_year: int | None = None) -> Funnel:
         dict(User.objects.filter(pk__in=people).values_list("pk", "district_id")) if people else {}
     )
     district_names = dict(District.objects.order_by("order").values_list("pk", "name"))
-    steps = Step.objects.order_by("order")
     labels = {s.code: f"{s.character} {s.name}" for s in steps}
-    step_rows = [(code, labels.get(code, code), len(first_by_step[code])) for code in STEP_CODES]
-    by_district: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(STEP_CODES))
-    by_month: dict[str, list[int]] = defaultdict(lambda: [0] * len(STEP_CODES))
-    for i, code in enumerate(STEP_CODES):
+    step_rows = [(code, labels.get(code, code), len(first_by_step[code])) for code in codes]
+    by_district: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(codes))
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0] * len(codes))
+    for i, code in enumerate(codes):
         for uid, first in first_by_step[code].items():
             by_district[district_of.get(uid)][i] += 1
             by_month[f"{first.year:04d}-{first.month:02d}"][i] += 1
@@ -577,15 +598,15 @@ def steps_counts(fiscal_year: int | None = None) -> list[tuple[str, str, int]]:
     step. steps_funnel reads every person's first date into Python, which at ten years of a
     city (a million registrations) took ten seconds; the annual report and the home page only
     need the counts."""
-    sources = _step_sources()
+    steps = list(Step.objects.order_by("order"))
+    sources = _step_sources(steps)
     window: dict[str, dt.datetime] = {}
     if fiscal_year is not None:
         start, end = fiscal_year_bounds(fiscal_year)
         window = {"gte": _start_of(start), "lt": _start_of(end + dt.timedelta(days=1))}
-    steps = Step.objects.order_by("order")
     labels = {s.code: f"{s.character} {s.name}" for s in steps}
     rows: list[tuple[str, str, int]] = []
-    for code in STEP_CODES:
+    for code in sources:
         parts = []
         for qs, user_field, date_field in sources.get(code, []):
             part = qs.filter(**{f"{user_field}__isnull": False})

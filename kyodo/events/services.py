@@ -571,7 +571,7 @@ def send_event_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 def give_feedback(*, actor: User, event: Event, rating: int, comment: str = "") -> Feedback:
-    """Satisfaction (笑) after the event, once per person (a second time updates it)."""
+    """Satisfaction after the event, once per person (a second time updates it)."""
     _require(actor, "events.add_feedback", event)
     if not took_part(actor, event):
         # Superusers pass every rule: a rating still has to come from a participant.

@@ -17,10 +17,15 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 from kyodo.guideline import models as m
 
 SCHEMA_VERSION = 1
+
+# Sent inside the loading transaction with `clean` (the validated file): apps that keep
+# their own rows from the file (departments, district councils) upsert them here.
+guideline_loaded = Signal()
 
 
 class GuidelineDataError(ValueError):
@@ -66,6 +71,7 @@ SECTIONS: dict[str, list[F]] = {
         F("headline_en", required=False),
         F("explanation"),
         F("explanation_en", required=False),
+        F("evidence", "list:evidence", required=False),
     ],
     "measures": [
         F("code", max_length=50),
@@ -122,6 +128,26 @@ SECTIONS: dict[str, list[F]] = {
         F("name_en", required=False),
         F("kana", required=False, max_length=60),
     ],
+    # Optional: the city's departments (created as organizations of the government type when
+    # the file is loaded; matched by name, never deleted). One may coordinate collaboration.
+    "departments": [
+        F("code", max_length=50),
+        F("order", int),
+        F("name", max_length=120),
+        F("kana", max_length=200),
+        F("description", required=False),
+        F("org_type", "ref:organization_types", required=False),
+        F("coordinating", bool, required=False),
+    ],
+    # Optional: district councils (地域会議), at most one per district.
+    "district_councils": [
+        F("code", max_length=50),
+        F("order", int),
+        F("district", "ref:districts"),
+        F("name", max_length=100),
+        F("description", required=False),
+        F("founded_year", int, required=False),
+    ],
     "evaluation_items": [
         F("code", max_length=50),
         F("order", int),
@@ -146,6 +172,7 @@ MUNICIPALITY_FIELDS = [
     F("code", max_length=50),
     F("name", max_length=100),
     F("name_en", required=False),
+    F("name_kana", required=False, max_length=60),
     F("prefecture", max_length=20),
     F("local_government_code", required=False, max_length=6),
     F("population", int, required=False),
@@ -187,6 +214,19 @@ REQUIRED_SECTIONS = (
     "evaluation_items",
     "rubric_criteria",
 )
+# What may count as reaching a step (steps[].evidence): a person's own records of each kind.
+STEP_EVIDENCE = {
+    "took_part": "a registration taken part in (checked in, or confirmed for a past event)",
+    "membership": "an active membership of an organization",
+    "follow": "following a project",
+    "role": "a role in the role-division table of an agreed project",
+    "party_member": "an active member of a party organization to a signed agreement",
+    "feedback": "feedback on an event",
+    "evaluation": "a submitted project evaluation",
+}
+# Sections the loader validates but does not store in the guideline tables: other apps read
+# them from the `guideline_loaded` signal (organizations: departments; districts: councils).
+SIGNAL_SECTIONS = ("departments", "district_councils")
 
 
 def _check_value(
@@ -204,6 +244,16 @@ def _check_value(
             section = spec.kind[4:]
             if value not in codes.get(section, set()):
                 errors.append(f"{path}: unknown {section} code '{value}'")
+        return value
+    if spec.kind == "list:evidence":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors.append(f"{path}: must be a list of texts")
+            return []
+        for v in value:
+            if v not in STEP_EVIDENCE:
+                errors.append(
+                    f"{path}: unknown evidence '{v}' (one of {', '.join(sorted(STEP_EVIDENCE))})"
+                )
         return value
     if spec.kind is int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -282,6 +332,12 @@ def parse_guideline(data: dict[str, Any]) -> dict[str, Any]:
         )
     for section, fields in SECTIONS.items():
         rows = data.get(section, [])
+        if section == "departments" and isinstance(rows, list):
+            coordinating = [
+                i for i, r in enumerate(rows) if isinstance(r, dict) and r.get("coordinating")
+            ]
+            for i in coordinating[1:]:
+                errors.append(f"departments[{i}].coordinating: only one department may coordinate")
         if isinstance(rows, list):
             clean[section] = [
                 _check_row(f"{section}[{i}]", fields, r, codes, errors) for i, r in enumerate(rows)
@@ -295,9 +351,44 @@ def parse_guideline(data: dict[str, Any]) -> dict[str, Any]:
         errors.append("settings: must be a table")
         settings = {}
     clean["settings"] = _flatten(settings)
+    _check_departments(clean, errors)
+    seen_districts: set[str] = set()
+    for i, row in enumerate(clean.get("district_councils") or []):
+        district = row.get("district")
+        if district in seen_districts:
+            errors.append(f"district_councils[{i}].district: '{district}' has a council already")
+        seen_districts.add(district)
     if errors:
         raise GuidelineDataError(errors)
     return clean
+
+
+def _check_departments(clean: dict[str, Any], errors: list[str]) -> None:
+    """Departments must be of a type whose actor type is the government."""
+    departments = clean.get("departments") or []
+    if not departments:
+        return
+    government = {
+        r.get("code") for r in clean.get("actor_types", []) if r.get("is_government") is True
+    }
+    city_types = [
+        r.get("code")
+        for r in clean.get("organization_types", [])
+        if r.get("actor_type") in government
+    ]
+    if not city_types:
+        errors.append(
+            "departments: needs an organization_types entry whose actor_type has "
+            "is_government = true"
+        )
+        return
+    for i, row in enumerate(departments):
+        code = row.get("org_type")
+        if code and code not in city_types:
+            errors.append(
+                f"departments[{i}].org_type: '{code}' is not a type of the city "
+                f"(one of {', '.join(str(c) for c in city_types)})"
+            )
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -309,6 +400,11 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[name] = value
     return flat
+
+
+def check_guideline_file(path: str | Path) -> dict[str, Any]:
+    """Validate a file without touching the database (`load_guideline --check`)."""
+    return parse_guideline(read_guideline_file(path))
 
 
 def read_guideline_file(path: str | Path) -> dict[str, Any]:
@@ -362,6 +458,8 @@ def load_guideline(path: str | Path, *, progress: Progress | None = None) -> dic
     upsert(m.District, "districts")
     upsert(m.EvaluationItem, "evaluation_items", {"principle": m.Principle})
     upsert(m.RubricCriterion, "rubric_criteria", {"principle": m.Principle})
+    for section in SIGNAL_SECTIONS:
+        counts[section] = len(clean[section])
     for row in clean["district_snapshots"]:
         values = dict(row)
         district = m.District.objects.get(code=values.pop("district"))
@@ -372,6 +470,7 @@ def load_guideline(path: str | Path, *, progress: Progress | None = None) -> dic
         m.Setting.objects.update_or_create(key=key, defaults={"value": value})
     counts["settings"] = len(clean["settings"])
     say(f"settings: {counts['settings']}")
+    guideline_loaded.send(sender=m.Municipality, clean=clean, progress=say)
     keys = ["guideline:municipality", *(f"guideline:setting:{key}" for key in clean["settings"])]
     transaction.on_commit(lambda: cache.delete_many(keys))
     return counts

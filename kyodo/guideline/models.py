@@ -15,6 +15,7 @@ class Municipality(models.Model):
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    name_kana = models.CharField(_("name in kana"), max_length=60, blank=True)
     prefecture = models.CharField(_("prefecture"), max_length=20)
     # 全国地方公共団体コード (6 digits with the check digit, e.g. 112011 for Kawagoe): the national
     # standard datasets identify the publisher by it.
@@ -70,7 +71,8 @@ class Measure(models.Model):
 
 
 class Principle(models.Model):
-    """One of the collaboration rules (協働のルール, 7つの原則)."""
+    """One of the municipality's collaboration rules (協働のルール); how many there are, and
+    what they say, comes from its guideline file."""
 
     code = models.SlugField(_("code"), unique=True)
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
@@ -99,7 +101,9 @@ class Principle(models.Model):
 
 
 class Step(models.Model):
-    """The steps of collaboration, for Kawagoe 「かわごえ」: 加・輪・互・笑."""
+    """A step of the municipality's ladder of collaboration (its number and names come from
+    the guideline file). `evidence` lists the kinds of a person's records that count as
+    reaching it (loader.STEP_EVIDENCE)."""
 
     code = models.SlugField(_("code"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), unique=True)
@@ -111,6 +115,7 @@ class Step(models.Model):
     headline_en = models.CharField(max_length=150, blank=True)
     explanation = models.TextField(_("explanation"))
     explanation_en = models.TextField(blank=True)
+    evidence = models.JSONField(_("what counts as reaching it"), default=list, blank=True)
 
     class Meta:
         ordering = ["order"]

@@ -28,6 +28,10 @@ class OrganizationsConfig(AppConfig):
             check=services.check_account_deletion,
         )
         register_private_data_grant("organizations.roster", manages_group_of)
+        from kyodo.guideline.loader import guideline_loaded
+        from kyodo.organizations.city_setup import departments_from_guideline
+
+        guideline_loaded.connect(departments_from_guideline, dispatch_uid="org-departments")
         register_my_page_section(
             "organizations", 10, "organizations/me_section.html", my_organizations_section
         )

@@ -110,9 +110,9 @@ def _column_labels() -> dict[str, str]:
 class _Lookups:
     def __init__(self) -> None:
         self.types: dict[str, OrganizationType] = {}
+        # The city's own types (departments) are accepted too, so a city can import its
+        # departments the same way as its groups (issue 25).
         for t in OrganizationType.objects.select_related("actor_type"):
-            if t.actor_type.is_government:
-                continue
             for key in (t.code, t.name, t.name_en):
                 if key:
                     self.types[normalise(key)] = t
@@ -322,6 +322,10 @@ def import_organizations(
     with transaction.atomic():
         for i, row in enumerate(rows, 1):
             v = row.values
+            department = v["org_type"].actor_type.is_government
+            if department:
+                # The city's departments: verified, no registration to renew.
+                v = {**v, "status": RegistrationStatus.VERIFIED}
             org = Organization(
                 name=v["name"],
                 kana=v["kana"],
@@ -336,7 +340,11 @@ def import_organizations(
                 public_phone=v["public_phone"],
                 public_address=v["public_address"],
                 registration_status=v["status"],
-                registration_expires_on=expires,
+                registration_expires_on=None if department else expires,
+                declared_not_political=department,
+                declared_not_religious=department,
+                declared_no_antisocial_ties=department,
+                declarations_at=now if department else None,
                 verified_at=now if v["status"] == RegistrationStatus.VERIFIED else None,
                 verified_by=actor if v["status"] == RegistrationStatus.VERIFIED else None,
                 registered_by=actor,
@@ -346,6 +354,14 @@ def import_organizations(
             org.fields.set(v["fields"])
             org.districts.set(v["districts"])
             content_changed(org)
+            if department:
+                record_event(
+                    actor=actor,
+                    verb="organizations.department.create",
+                    target=org,
+                    to_state="created",
+                    data={"source": "csv"},
+                )
             created.append(org)
             if progress is not None:
                 progress(i, len(rows))

@@ -1,6 +1,7 @@
-"""Demo organizations: the city's departments (with 地域づくり推進課 as the coordinating
-department), 300+ groups, businesses and schools per unit of scale across all 11 districts,
-memberships, offers & needs and a few contact requests.
+"""Demo organizations: the city's departments (those of the guideline file if it lists any,
+otherwise a typical set, with one coordinating), 300+ groups and businesses per unit of scale
+of the file's organization types across all its districts, memberships, offers & needs and
+a few contact requests. Names come from the city and district names of the file.
 
 ctx.shared: "departments" (list), "coordinating_department", "organizations" (groups and
 businesses, not departments), "verified_organizations", "rep_organization" (the verified
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kyodo.core.demo import DemoContext
+from kyodo.core.demo import DemoCity, DemoContext
 from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
 from kyodo.guideline.models import District, Field, OrganizationType
 from kyodo.organizations.models import (
@@ -56,7 +57,7 @@ DEPARTMENTS: list[tuple[str, str, str]] = [
         "こどもせいさくか",
         "こども未来部。子育て支援、子どもの居場所づくりを担当します。",
     ),
-    ("観光課", "かんこうか", "産業観光部。小江戸川越の観光振興、川越まつりの支援を担当します。"),
+    ("観光課", "かんこうか", "産業観光部。観光振興、まつりやイベントの支援を担当します。"),
     (
         "国際文化交流課",
         "こくさいぶんかこうりゅうか",
@@ -110,7 +111,7 @@ DEPARTMENTS: list[tuple[str, str, str]] = [
     (
         "広報室",
         "こうほうしつ",
-        "総合政策部。広報川越、市公式ウェブサイト、シティプロモーションを担当します。",
+        "総合政策部。市の広報紙、市公式ウェブサイト、シティプロモーションを担当します。",
     ),
     ("政策企画課", "せいさくきかくか", "総合政策部。総合計画、地域会議、公民連携を担当します。"),
     (
@@ -225,20 +226,19 @@ JICHIKAI_SUFFIXES = [
     ("住宅自治会", "じゅうたくじちかい"),
     ("親和会", "しんわかい"),
 ]
+# Generic words for group names, with the city's and the districts' names (see _places).
 PLACES = [
-    ("かわごえ", "かわごえ"),
-    ("小江戸", "こえど"),
-    ("川越", "かわごえ"),
-    ("蔵の街", "くらのまち"),
-    ("初雁", "はつかり"),
-    ("新河岸川", "しんがしがわ"),
-    ("入間川", "いるまがわ"),
-    ("霞ケ関", "かすみがせき"),
-    ("南古谷", "みなみふるや"),
-    ("仙波", "せんば"),
-    ("氷川", "ひかわ"),
-    ("喜多院", "きたいん"),
-    ("芳野", "よしの"),
+    ("みどり", "みどり"),
+    ("さくら", "さくら"),
+    ("ひまわり", "ひまわり"),
+    ("あおぞら", "あおぞら"),
+    ("ふれあい", "ふれあい"),
+    ("ひだまり", "ひだまり"),
+    ("つばさ", "つばさ"),
+    ("わかば", "わかば"),
+    ("国際交流協会", "こくさいこうりゅうきょうかい", ["international"]),
+    ("環境保全協会", "かんきょうほぜんきょうかい", ["environment"]),
+    ("福祉事業団", "ふくしじぎょうだん", ["welfare"]),
 ]
 NPO_THEMES: list[tuple[str, str, list[str]]] = [
     ("子ども食堂ネット", "こどもしょくどうねっと", ["childcare", "welfare"]),
@@ -281,49 +281,62 @@ BUSINESSES: list[tuple[str, str, list[str]]] = [
     ("ITソリューションズ", "あいてぃーそりゅーしょんず", ["education"]),
     ("リサイクル", "りさいくる", ["environment"]),
 ]
-SCHOOLS_FIXED: list[tuple[str, str, str]] = [
-    ("東洋大学 川越キャンパス", "とうようだいがくかわごえきゃんぱす", "学校法人"),
-    ("東京国際大学", "とうきょうこくさいだいがく", "学校法人"),
-    ("尚美学園大学", "しょうびがくえんだいがく", "学校法人"),
-    ("埼玉県立川越高等学校", "さいたまけんりつかわごえこうとうがっこう", ""),
-    ("埼玉県立川越女子高等学校", "さいたまけんりつかわごえじょしこうとうがっこう", ""),
-    ("川越市立川越高等学校", "かわごえしりつかわごえこうとうがっこう", ""),
-    ("埼玉県立川越南高等学校", "さいたまけんりつかわごえみなみこうとうがっこう", ""),
-    ("埼玉県立川越西高等学校", "さいたまけんりつかわごえにしこうとうがっこう", ""),
-]
-PUBLIC_INTEREST_FIXED: list[tuple[str, str, str, list[str]]] = [
-    (
-        "社会福祉法人川越市社会福祉協議会",
-        "かわごえししゃかいふくしきょうぎかい",
-        "社会福祉法人",
-        ["welfare"],
-    ),
-    (
-        "公益社団法人川越市シルバー人材センター",
-        "かわごえししるばーじんざいせんたー",
-        "公益社団法人",
-        ["welfare", "community"],
-    ),
-    (
-        "一般社団法人川越青年会議所",
-        "かわごえせいねんかいぎしょ",
-        "一般社団法人",
-        ["community", "tourism"],
-    ),
-    ("川越商工会議所", "かわごえしょうこうかいぎしょ", "特別民間法人", ["tourism", "community"]),
-    (
-        "公益財団法人川越市施設管理公社",
-        "かわごえししせつかんりこうしゃ",
-        "公益財団法人",
-        ["culture", "sports"],
-    ),
-    (
-        "公益社団法人小江戸川越観光協会",
-        "こえどかわごえかんこうきょうかい",
-        "公益社団法人",
-        ["tourism"],
-    ),
-]
+
+
+def _schools_fixed(city: DemoCity) -> list[tuple[str, str, str]]:
+    """A few schools named after the city (only for a file with a school type)."""
+    n, k, pref = city.short, city.short_kana, city.prefecture
+    return [
+        (f"{n}国際大学", f"{k}こくさいだいがく", "学校法人"),
+        (f"{n}学園大学", f"{k}がくえんだいがく", "学校法人"),
+        (f"{pref}立{n}高等学校", f"けんりつ{k}こうとうがっこう", ""),
+        (f"{pref}立{n}南高等学校", f"けんりつ{k}みなみこうとうがっこう", ""),
+        (f"{city.name}立{n}高等学校", f"{city.kana}りつ{k}こうとうがっこう", ""),
+    ]
+
+
+def _public_interest_fixed(city: DemoCity) -> list[tuple[str, str, str, list[str]]]:
+    n, k = city.name, city.kana
+    return [
+        (
+            f"社会福祉法人{n}社会福祉協議会",
+            f"{k}しゃかいふくしきょうぎかい",
+            "社会福祉法人",
+            ["welfare"],
+        ),
+        (
+            f"公益社団法人{n}シルバー人材センター",
+            f"{k}しるばーじんざいせんたー",
+            "公益社団法人",
+            ["welfare", "community"],
+        ),
+        (
+            f"一般社団法人{city.short}青年会議所",
+            f"{city.short_kana}せいねんかいぎしょ",
+            "一般社団法人",
+            ["community", "tourism"],
+        ),
+        (
+            f"{city.short}商工会議所",
+            f"{city.short_kana}しょうこうかいぎしょ",
+            "特別民間法人",
+            ["tourism", "community"],
+        ),
+        (
+            f"公益財団法人{n}施設管理公社",
+            f"{k}しせつかんりこうしゃ",
+            "公益財団法人",
+            ["culture", "sports"],
+        ),
+        (
+            f"公益社団法人{city.short}観光協会",
+            f"{city.short_kana}かんこうきょうかい",
+            "公益社団法人",
+            ["tourism"],
+        ),
+    ]
+
+
 PUBLIC_INTEREST_THEMES = [
     ("文化振興協会", "ぶんかしんこうきょうかい", ["culture"]),
     ("スポーツ協会", "すぽーつきょうかい", ["sports"]),
@@ -377,14 +390,57 @@ DESCRIPTIONS = {
     "company": "{district}地区に事業所を置く事業者です。地域貢献として{fields}の活動に協力しています。",
     "school": "{district}地区にある学校です。地域と連携した学習やボランティア活動に取り組んでいます（{fields}）。",
     "public-interest": "{fields}の分野で公益的な事業を行う法人です。市内の団体や事業者と連携しています。",
+    "typed-group": "{district}地区を中心に{fields}に取り組む{type}です。",
+    "typed-business": "{district}地区の{type}です。地域貢献として{fields}の活動に協力しています。",
 }
 BASES = [
     "{town}公民館",
     "{town}集会所",
     "{district}地区市民センター",
-    "川越市市民活動支援センター",
+    "{city}市民活動支援センター",
     "{town}自治会館",
 ]
+# The demo's kinds of group (how names and descriptions are made), by the file's type codes
+# first, then by words in the type's name, then by its actor type (see _kind_of).
+KINDS = {"jichikai", "local-org", "npo", "citizen-group", "committee", "company", "school"}
+KIND_WORDS = [
+    ("自治会", "jichikai"),
+    ("町内会", "jichikai"),
+    ("NPO", "npo"),
+    ("実行委員会", "committee"),
+    ("協議会", "committee"),
+    ("学校", "school"),
+    ("大学", "school"),
+    ("企業", "company"),
+    ("公益", "public-interest"),
+    ("地域組織", "local-org"),
+    ("ボランティア", "citizen-group"),
+    ("市民", "citizen-group"),
+]
+
+
+def _kind_of(org_type: OrganizationType) -> str:
+    if org_type.code in KINDS or org_type.code == "public-interest":
+        return org_type.code
+    for word, kind in KIND_WORDS:
+        if word in org_type.name:
+            return kind
+    business = org_type.actor_type.code in {"business", "enterprise"} or "事業" in (
+        org_type.actor_type.name
+    )
+    return "typed-business" if business else "typed-group"
+
+
+def _fields_or_any(codes: list[str], fields: dict[str, Field], rng: Any) -> list[str]:
+    """The demo's field codes that the file has, or two of the file's own."""
+    known = [c for c in codes if c in fields]
+    return known or rng.sample(list(fields), k=min(2, len(fields)))
+
+
+def _places(city: DemoCity, districts: list[District]) -> list[tuple[Any, ...]]:
+    own: list[tuple[Any, ...]] = [(city.short, city.short_kana)]
+    own += [(d.name, d.kana) for d in districts[:6]]
+    return [*own, *PLACES]
 
 
 def _fiscal_year_end(day: dt.date) -> dt.date:
@@ -414,25 +470,43 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     fy_end = _fiscal_year_end(today)
     names = _Names()
 
+    city = ctx.city
     # --- Departments ---------------------------------------------------------------------
+    # Those of the guideline file (created when it was loaded) come first; without any, a
+    # typical set, the first of which coordinates.
     orgs: list[Organization] = []
     org_fields: dict[int, list[str]] = {}
     org_districts: dict[int, list[District]] = {}
-    for name, kana, desc in DEPARTMENTS:
+    from_file = list(
+        Organization.objects.departments()
+        .select_related("org_type__actor_type")
+        .order_by("-is_coordinating_department", "id")
+    )
+    city_type = next((t for t in types.values() if t.actor_type.is_government), None)
+    if city_type is None:
+        raise ValueError("the guideline file has no organization type for the city")
+    hall_phone = city.phone or "000-000-0000"
+    for dept in from_file:
+        dept.legal_personality = dept.legal_personality or city.name
+        dept.public_address = dept.public_address or f"{city.address} {city.hall()}"
+        dept.public_phone = dept.public_phone or hall_phone
+        dept.website = dept.website or city.website
+        dept.save()
+    for i, (name, kana, desc) in enumerate([] if from_file else DEPARTMENTS):
         orgs.append(
             Organization(
                 name=name,
                 kana=kana,
-                org_type=types["department"],
+                org_type=city_type,
                 description=desc,
-                legal_personality="川越市",
+                legal_personality=city.name,
                 registration_status=RegistrationStatus.VERIFIED,
                 verified_at=now,
                 registration_expires_on=None,
-                public_phone="049-224-8811",
-                public_address="川越市元町1-3-1 川越市役所",
-                website="https://www.city.kawagoe.saitama.jp/",
-                is_coordinating_department=(kana == "ちいきづくりすいしんか"),
+                public_phone=hall_phone,
+                public_address=f"{city.address} {city.hall()}",
+                website=city.website,
+                is_coordinating_department=(i == 0),
                 declared_not_political=True,
                 declared_not_religious=True,
                 declared_no_antisocial_ties=True,
@@ -443,28 +517,42 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         org_districts[len(orgs) - 1] = []
     n_departments = len(orgs)
 
-    # --- Groups, businesses and schools -----------------------------------------------------
+    # --- Groups and businesses of the file's types -----------------------------------------
     target = ctx.volume("organizations", minimum=30)
+    # Type code by demo kind (the first type of each kind), and the weights of the file's
+    # types (those the demo knows by kind; others a little).
+    group_types = [t for t in types.values() if not t.actor_type.is_government]
+    type_of_kind: dict[str, str] = {}
+    for t in group_types:
+        type_of_kind.setdefault(_kind_of(t), t.code)
+    kind_weight = dict(TYPE_WEIGHTS)
     fixed: list[tuple[str, str, str, str, list[str]]] = []  # type, name, kana, legal, fields
-    for name, kana, legal in SCHOOLS_FIXED:
-        fixed.append(("school", name, kana, legal, ["education"]))
-    for name, kana, legal, fcodes in PUBLIC_INTEREST_FIXED:
-        fixed.append(("public-interest", name, kana, legal, fcodes))
+    if "school" in type_of_kind:
+        for name, kana, legal in _schools_fixed(city):
+            fixed.append((type_of_kind["school"], name, kana, legal, ["education"]))
+    if "public-interest" in type_of_kind:
+        for name, kana, legal, fcodes in _public_interest_fixed(city):
+            fixed.append((type_of_kind["public-interest"], name, kana, legal, fcodes))
     # The demo representative's verified NPO comes first, so its name is stable.
+    rep_type = type_of_kind.get("npo") or type_of_kind.get("citizen-group") or group_types[0].code
+    rep_name = f"NPO法人{city.short_kana or city.short}子ども食堂ネット"
+    if _kind_of(types[rep_type]) != "npo":
+        rep_name = f"{city.short}子ども食堂ネット"
     fixed.insert(
         0,
         (
-            "npo",
-            "NPO法人かわごえ子ども食堂ネット",
-            "かわごえこどもしょくどうねっと",
-            "特定非営利活動法人",
+            rep_type,
+            rep_name,
+            f"{city.short_kana}こどもしょくどうねっと",
+            "特定非営利活動法人" if rep_name.startswith("NPO法人") else "",
             ["childcare", "welfare"],
         ),
     )
+    places = _places(city, districts)
     names.take(fixed[0][1], fixed[0][2])
     for _t, name, kana, _l, _f in fixed[1:]:
         names.take(name, kana)
-    type_pool = [code for code, weight in TYPE_WEIGHTS for _ in range(weight)]
+    type_pool = [t.code for t in group_types for _ in range(kind_weight.get(_kind_of(t), 6))]
     generated: list[tuple[str, str, str, str, list[str], District]] = []
     for code, name, kana, legal, fcodes in fixed:
         generated.append(
@@ -475,10 +563,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         attempts += 1
         # Round-robin districts so all 11 are covered; types by weight.
         district = districts[len(generated) % len(districts)]
-        code = type_pool[rng.randrange(len(type_pool))]
+        type_code = type_pool[rng.randrange(len(type_pool))]
+        code = _kind_of(types[type_code])
         towns = TOWNS.get(district.code) or [(district.name, district.kana)]
         town, town_kana = rng.choice(towns)
-        place, place_kana = rng.choice([*PLACES, (district.name, district.kana)])
+        place, place_kana = rng.choice([*places, (district.name, district.kana)])[:2]
         legal = ""
         if code == "jichikai":
             suffix, sk = rng.choice(JICHIKAI_SUFFIXES)
@@ -511,8 +600,14 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             legal = form
         elif code == "school":
             level, lk = rng.choice([("小学校", "しょうがっこう"), ("中学校", "ちゅうがっこう")])
-            picked = names.take(f"川越市立{town}{level}", f"かわごえしりつ{town_kana}{lk}")
+            picked = names.take(f"{city.name}立{town}{level}", f"{city.kana}りつ{town_kana}{lk}")
             fcodes = ["education", "childcare"]
+        elif code in ("typed-group", "typed-business"):
+            # A type the demo does not know: the place and the type's own name.
+            tname = types[type_code].name
+            base, bk = (town, town_kana) if rng.random() < 0.5 else (place, place_kana)
+            theme, tk, fcodes = rng.choice(NPO_THEMES) if code == "typed-group" else ("", "", [])
+            picked = names.take(f"{base}{theme}{tname}", f"{bk}{tk}")
         else:
             theme, tk, fcodes = rng.choice(PUBLIC_INTEREST_THEMES)
             form = rng.choice(["一般社団法人", "公益財団法人", "一般財団法人"])
@@ -520,16 +615,23 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             legal = form
         if picked is None:
             continue
-        generated.append((code, picked[0], picked[1], legal, list(fcodes), district))
-    for code, name, kana, legal, fcodes, district in generated:
+        fcodes = _fields_or_any(list(fcodes), fields, rng)
+        generated.append((type_code, picked[0], picked[1], legal, list(fcodes), district))
+    for type_code, name, kana, legal, fcodes, district in generated:
+        code = _kind_of(types[type_code])
+        fcodes = _fields_or_any(list(fcodes), fields, rng)
         town = rng.choice(TOWNS.get(district.code) or [(district.name, district.kana)])[0]
         field_names = "・".join(fields[c].name for c in fcodes if c in fields)
         kind = "町内会" if "町内会" in name else "自治会"
         desc = DESCRIPTIONS[code].format(
-            town=town, district=district.name, fields=field_names, kind=kind
+            town=town,
+            district=district.name,
+            fields=field_names,
+            kind=kind,
+            type=types[type_code].name,
         )
         roll = rng.random()
-        if name.startswith("NPO法人かわごえ子ども食堂") or roll < 0.72:
+        if name == rep_name or roll < 0.72:
             status = RegistrationStatus.VERIFIED
         elif roll < 0.9:
             status = RegistrationStatus.PROVISIONAL
@@ -546,14 +648,16 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             Organization(
                 name=name,
                 kana=kana,
-                org_type=types[code],
+                org_type=types[type_code],
                 legal_personality=legal,
                 description=desc,
                 member_count=rng.randint(5, 40)
                 if code not in {"jichikai", "company", "school"}
                 else rng.randint(20, 900),
                 founded_year=rng.randint(1955, today.year - 1),
-                activity_bases=rng.choice(BASES).format(town=town, district=district.name),
+                activity_bases=rng.choice(BASES).format(
+                    town=town, district=district.name, city=city.name
+                ),
                 public_phone=f"049-{rng.randint(220, 299)}-{rng.randint(0, 9999):04d}"
                 if rng.random() < 0.5
                 else "",
@@ -580,7 +684,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     for org in orgs:
         org.search_text = normalise(f"{org.name} {org.kana} {org.description}")
     created = ctx.bulk_create(Organization, orgs, label="organizations")
-    coordinator_dept = created[0]
+    coordinator_dept = (from_file + created[:n_departments])[0]
     ctx.bulk_create(
         Organization.fields.through,
         [
@@ -611,11 +715,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         members_by_org[org.pk].append(user_id)
         memberships.append(Membership(user_id=user_id, organization=org, role=role, title=title))
 
-    departments = created[:n_departments]
+    departments = from_file + created[:n_departments]
     groups = created[n_departments:]
     rep_org = groups[0]
     add(users["coordinator"].pk, coordinator_dept, MembershipRole.MEMBER, "主任")
-    add(users["staff"].pk, departments[2], MembershipRole.MEMBER, "主事")
+    add(users["staff"].pk, departments[min(2, len(departments) - 1)], MembershipRole.MEMBER, "主事")
     add(users["rep"].pk, rep_org, MembershipRole.REPRESENTATIVE)
     add(users["member"].pk, rep_org, MembershipRole.MEMBER)
     pool = residents
@@ -654,7 +758,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         members_by_org,
     )
     contacts = _seed_contacts(ctx, rng, offers, members_by_org)
-    _expose(ctx, list(created))
+    _expose(ctx, [*from_file, *created])
     return {
         "departments": len(departments),
         "organizations": len(groups),
@@ -846,8 +950,8 @@ def _seed_contacts(
 
 
 def _expose(ctx: DemoContext, orgs: list[Organization]) -> None:
-    departments = [o for o in orgs if o.org_type.code == "department"]
-    groups = [o for o in orgs if o.org_type.code != "department"]
+    departments = [o for o in orgs if o.org_type.actor_type.is_government]
+    groups = [o for o in orgs if not o.org_type.actor_type.is_government]
     ctx.shared["departments"] = departments
     ctx.shared["coordinating_department"] = next(
         (d for d in departments if d.is_coordinating_department), None
@@ -875,4 +979,7 @@ def _expose(ctx: DemoContext, orgs: list[Organization]) -> None:
 
 
 def load_shared(ctx: DemoContext) -> None:
-    _expose(ctx, list(Organization.objects.select_related("org_type").order_by("id")))
+    _expose(
+        ctx,
+        list(Organization.objects.select_related("org_type__actor_type").order_by("id")),
+    )

@@ -138,3 +138,4 @@ rules.add_perm(
     "organizations.view_contactrequest", is_signed_in & (takes_part_in_contact | is_admin)
 )
 rules.add_perm("organizations.reply_contactrequest", is_signed_in & takes_part_in_contact)
+rules.add_perm("organizations.manage_city_setup", is_admin)  # departments, coordinating one

@@ -89,16 +89,43 @@ THEMES_BY_FIELD = {
     "crime-prevention": ["{d}地区 子ども見守りパトロール", "{d} 防犯灯マップづくり"],
     "disaster": ["{d}地区 避難所運営訓練", "{d} 災害時要援護者支え合い"],
     "welfare": ["{d} ふれあい・いきいきサロン", "{d} 買い物支援ボランティア"],
-    "environment": ["{d} 新河岸川クリーン作戦", "{d} 里山の竹林整備"],
+    "environment": ["{d} 川と水辺のクリーン作戦", "{d} 里山の竹林整備"],
     "education": ["{d} 放課後学習支援教室", "{d} 郷土の歴史を学ぶ講座"],
     "childcare": ["{d} 子ども食堂ネットワーク", "{d} 子育てひろば"],
     "health": ["{d} ウォーキングで健康づくり", "{d} 介護予防体操教室"],
-    "culture": ["{d} 蔵造りの町並み文化講座", "{d} 川越まつり囃子の継承"],
-    "tourism": ["{d} 小江戸まちあるきガイド", "{d} 外国人観光客おもてなし"],
+    "culture": ["{d} 歴史ある町並みの文化講座", "{d} まつり囃子の継承"],
+    "tourism": ["{d} まちあるきガイド", "{d} 外国人観光客おもてなし"],
     "international": ["{d} やさしい日本語教室", "{d} 多文化交流フェスタ"],
     "sports": ["{d} 地域スポーツ交流会", "{d} パラスポーツ体験会"],
     "community": ["{d} 空き家活用コミュニティカフェ", "{d} 自治会の担い手づくり"],
+    "elderly": ["{d} 通いの場と見守り", "{d} ちょっとした困りごと手伝い隊"],
+    "children": ["{d} 子どもの居場所づくり", "{d} 子育てひろば"],
+    "coast": ["{d} 海辺と里山のクリーン作戦", "{d} 里山の竹林整備"],
+    "agriculture": ["{d} 地産地消の朝市", "{d} 耕作放棄地を活かす市民農園"],
+    "mobility": ["{d} 乗り合い送迎の仕組みづくり", "{d} 買い物バスの運行"],
 }
+
+
+def _themes_for(field: Field) -> list[str]:
+    """Project titles for a field of the guideline file (generic ones for a field the demo
+    does not know)."""
+    return THEMES_BY_FIELD.get(field.code) or [
+        "{d} " + f"{field.name}の協働プロジェクト",
+        "{d} " + f"{field.name}の担い手づくり",
+    ]
+
+
+def _tier_by_role(tiers: list[Tier]) -> dict[str, Tier]:
+    """The demo's role tasks say self/mutual/public: the file's tier of that code, else the
+    first, a middle and the last of its tiers (any number of tiers)."""
+    by_code = {t.code: t for t in tiers}
+    return {
+        "self": by_code.get("self", tiers[0]),
+        "mutual": by_code.get("mutual", tiers[len(tiers) // 2]),
+        "public": by_code.get("public", tiers[-1]),
+    }
+
+
 ROLE_TASKS = {
     Phase.PLANNING: [
         ("事業計画の作成", "mutual"),
@@ -188,7 +215,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     forms = list(CollaborationForm.objects.all())
     fields = {f.code: f for f in Field.objects.all()}
     districts = list(District.objects.all())
-    tiers = {t.code: t for t in Tier.objects.all()}
+    tiers = _tier_by_role(list(Tier.objects.order_by("order")))
     principles = list(Principle.objects.all())
     items = list(EvaluationItem.objects.all())
     fallback_user = next(iter(uid for ids in people.values() for uid, _r in ids))
@@ -202,12 +229,12 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     themes = []
     for i in range(ctx.volume("themes")):
         dept = departments[i % len(departments)]
-        field_code = rng.choice(list(THEMES_BY_FIELD))
+        field_code = rng.choice(list(fields))
         fy = this_fy + (1 if i % 3 == 0 else -(i % 3))
         themes.append(
             Theme(
                 department=dept,
-                title=THEMES_BY_FIELD[field_code][0]
+                title=_themes_for(fields[field_code])[0]
                 .format(d="市内全域")
                 .replace("市内全域地区", "市内全域"),
                 problem=f"{fields[field_code].name}の分野で、行政だけでは担い手が足りず、地域の力を必要としています。",
@@ -230,9 +257,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     projects: list[Project] = []
     plan: list[dict[str, Any]] = []
     for i, status in enumerate(stages):
-        field_code = rng.choice(list(THEMES_BY_FIELD))
+        field_code = rng.choice(list(fields))
         district = districts[i % len(districts)]
-        title = rng.choice(THEMES_BY_FIELD[field_code]).format(d=district.name)
+        title = rng.choice(_themes_for(fields[field_code])).format(d=district.name)
         if status in (S.CLOSED, S.EVALUATION, S.COMPLETION_REPORT):
             fy = (
                 this_fy - rng.randint(1, max(4, int(ctx.years)))
@@ -405,9 +432,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         pps = partners_of[p.pk]
         letters = iter("乙丙丁戊")
         for order, pp in enumerate(
-            sorted(pps, key=lambda x: x.organization.org_type.code != "department")
+            sorted(pps, key=lambda x: not x.organization.org_type.actor_type.is_government)
         ):
-            is_dept = pp.organization.org_type.code == "department"
+            is_dept = pp.organization.org_type.actor_type.is_government
             parties.append(
                 AgreementParty(
                     version=v,
@@ -425,7 +452,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                     pps[0]
                     if tier != "public"
                     else next(
-                        (x for x in pps if x.organization.org_type.code == "department"), pps[0]
+                        (x for x in pps if x.organization.org_type.actor_type.is_government), pps[0]
                     )
                 )
                 roles.append(
@@ -602,7 +629,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                         submitted_at=min(when, now),
                     )
                 )
-                score_plan.append((quality, pp.organization.org_type.code == "department"))
+                score_plan.append((quality, pp.organization.org_type.actor_type.is_government))
     evaluations = ctx.bulk_create(Evaluation, evaluations, label="evaluations")
     scores = []
     for ev, (quality, is_dept) in zip(evaluations, score_plan, strict=True):

@@ -407,7 +407,7 @@ class EvaluationForm(forms.Form):
         label=_("Evaluate for"), queryset=Organization.objects.none()
     )
     overall_satisfaction = forms.TypedChoiceField(
-        label=_("Overall satisfaction (笑)"),
+        label=_("Overall satisfaction"),
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,

@@ -902,7 +902,7 @@ def approve_agreement(
             )
         if not checklist_complete(project):
             raise ValidationError(
-                _("Complete the planning checklist of the 7 principles before approving."),
+                _("Complete the planning checklist of the principles before approving."),
                 code="checklist_incomplete",
             )
         party_ids = set(version.parties.values_list("organization_id", flat=True))

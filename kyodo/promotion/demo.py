@@ -25,8 +25,8 @@ RECORDS = [
         "endorsement",
         "citizen-group",
         [
-            "小江戸川越 春の音楽祭",
-            "川越まつり子ども囃子発表会",
+            "{city} 春の音楽祭",
+            "子ども囃子発表会",
             "市民ウォーキング大会",
             "親子環境フェスタ",
         ],
@@ -35,13 +35,13 @@ RECORDS = [
         "共催",
         "co-hosting",
         "npo",
-        ["防災フェア in 川越", "子育て応援ひろば", "多文化共生フォーラム", "高齢者の見守り講座"],
+        ["防災フェア in {city}", "子育て応援ひろば", "多文化共生フォーラム", "高齢者の見守り講座"],
     ),
     (
         "実行委員会",
         "joint-body",
         "committee",
-        ["川越市民活動フォーラム", "新河岸川クリーン作戦", "蔵の街並みライトアップ"],
+        ["{city}市民活動フォーラム", "水辺のクリーン作戦", "歴史ある街並みのライトアップ"],
     ),
     (
         "企画立案への参画",
@@ -79,7 +79,19 @@ def seed(ctx: DemoContext) -> dict[str, int]:
 
     opener = next((u for ids in staff.values() for u in ids), None)
     forms = {f.code: f for f in CollaborationForm.objects.all()}
-    types = {t.code: t for t in OrganizationType.objects.all()}
+    types = {
+        t.code: t
+        for t in OrganizationType.objects.filter(actor_type__is_government=False).order_by("order")
+    }
+    form_list, type_list = list(forms.values()), list(types.values())
+    city = ctx.city
+    partner_names = [
+        f"{city.name}自治会連合会",
+        f"NPO法人{city.short_kana or city.short}環境ネット",
+        f"{city.short}商工会議所",
+        f"{city.short}まちづくりの会",
+        f"{city.name}社会福祉協議会",
+    ]
     fields = list(Field.objects.all())
     districts = list(District.objects.all())
     records, responses, periods = [], [], []
@@ -101,23 +113,17 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             submitter = (staff.get(dept.pk) or [opener])[0]
             for _ in range(n):
                 _label, form_code, type_code, titles = rng.choice(RECORDS)
+                # The file's form and type of that code, else any of its own.
+                form = forms.get(form_code) or form_list[rng.randrange(len(form_list))]
+                partner_type = types.get(type_code) or type_list[rng.randrange(len(type_list))]
                 records.append(
                     SurveyRecord(
                         fiscal_year=fy,
                         department=dept,
-                        title=rng.choice(titles),
-                        form=forms[form_code],
-                        partner_name=rng.choice(
-                            [
-                                "川越市自治会連合会",
-                                "NPO法人かわごえ環境ネット",
-                                "川越商工会議所",
-                                "東洋大学",
-                                "小江戸まちづくりの会",
-                                "川越市社会福祉協議会",
-                            ]
-                        ),
-                        partner_type=types[type_code],
+                        title=rng.choice(titles).format(city=city.name),
+                        form=form,
+                        partner_name=rng.choice(partner_names),
+                        partner_type=partner_type,
                         field=rng.choice(fields),
                         district=rng.choice(districts),
                         is_new=rng.random() < 0.4,

@@ -78,7 +78,7 @@ def annual_report_pdf(report: AnnualReport, *, municipality: str, generated_on: 
         ),
     ]
     story += [
-        Paragraph("7つの原則の評価（平均点、1〜5）", h2),
+        Paragraph("協働の原則の評価（平均点、1〜5）", h2),
         table(
             [
                 ["原則", "団体", "市", "差（団体−市）"],
@@ -113,7 +113,7 @@ def annual_report_pdf(report: AnnualReport, *, municipality: str, generated_on: 
     ]
     if report.steps:
         story += [
-            Paragraph("協働のステップ「かわごえ」に到達した人数", h2),
+            Paragraph("協働のステップに到達した人数", h2),
             table(
                 [["ステップ", "人数"], *[[label, f"{n:,}"] for _c, label, n in report.steps]],
                 [120 * mm, 40 * mm],
@@ -186,6 +186,6 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
         )
     )
     sheets.append(
-        ("かわごえのステップ", ["ステップ", "人数"], [[label, n] for _c, label, n in report.steps])
+        ("協働のステップ", ["ステップ", "人数"], [[label, n] for _c, label, n in report.steps])
     )
     return xlsx_bytes(sheets)

@@ -206,7 +206,7 @@ SIMPLE_LISTS = (
         StepOut,
         StepPage,
         ("order", "id"),
-        "The steps of collaboration (加・輪・互・笑)",
+        "The steps of collaboration (as many as the guideline sets)",
     ),
     (
         "tiers",

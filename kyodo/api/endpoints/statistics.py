@@ -85,7 +85,9 @@ class AnnualStatisticsOut(Schema):
     funnel: list[StatisticsStageOut] = Field(description="what happened during the year")
     principle_means: list[StatisticsPrincipleMeanOut]
     participation: StatisticsParticipationOut
-    steps: list[StatisticsStageOut] = Field(description="people who reached 加・輪・互・笑")
+    steps: list[StatisticsStageOut] = Field(
+        description="people who reached each step of the guideline"
+    )
     url: str
 
 
@@ -142,7 +144,7 @@ def list_fiscal_years(request: HttpRequest) -> Any:
 def annual_statistics(request: HttpRequest, query: Query[AnnualStatisticsQuery]) -> Any:
     """The annual collaboration report: counts and breakdowns, money, the funnel from
     consultation to evaluation, the mean evaluation per principle (groups vs city), event
-    participation and the 加・輪・互・笑 steps. 404 for a year after next fiscal year."""
+    participation and the guideline's steps. 404 for a year after next fiscal year."""
     fiscal_year = query.fiscal_year if query.fiscal_year is not None else _default_year()
     report = selectors.cached_annual_report(fiscal_year)  # the page's cache and year range
     if report is None:

@@ -295,7 +295,7 @@ def reference_datasets() -> list[Dataset]:
             "steps",
             "協働のステップ",
             "Steps of collaboration",
-            "加・輪・互・笑のステップ",
+            "協働指針が定める協働のステップ（数と名称は市ごと）",
             "The steps of collaboration",
             STEP_COLUMNS,
             _plain(g.Step, STEP_COLUMNS, ("order", "id")),
