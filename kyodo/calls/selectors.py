@@ -544,10 +544,29 @@ def round_ranking(rnd: Round) -> tuple[list[CallCriterion], list[RankingRow]]:
     return criteria, rows
 
 
+def published_decisions() -> QuerySet[Decision]:
+    """Decisions the public can see: published, in a round whose results are published, of a
+    public call. The one source of the results page and of every count of adoptions (the
+    annual report's funnel counts `published_adoptions`)."""
+    return Decision.objects.filter(
+        published_at__isnull=False,
+        application__round__results_published_at__isnull=False,
+        application__call__status__in=[CallStatus.PUBLISHED, CallStatus.ARCHIVED],
+    )
+
+
+def published_adoptions(fiscal_year: int) -> QuerySet[Decision]:
+    """The adoptions a fiscal year's published results list (the call's fiscal year)."""
+    return published_decisions().filter(
+        city_decision="adopt", application__call__fiscal_year=fiscal_year
+    )
+
+
 def published_results(call: Call) -> list[tuple[Round, list[Decision]]]:
     rounds = [r for r in call.rounds.all() if r.results_published_at is not None]
     decisions = (
-        Decision.objects.filter(application__round__in=rounds, published_at__isnull=False)
+        published_decisions()
+        .filter(application__round__in=rounds)
         .select_related("application", "application__organization")
         .order_by("published_rank", "application_id")
     )
