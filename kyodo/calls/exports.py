@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from kyodo.calls import scoring, selectors
-from kyodo.calls.models import Call, Round, ScoreSheet
+from kyodo.calls.models import Call, ConflictPolicy, Round, ScoreSheet
 from kyodo.core.exports import XLSX_TYPE, _disposition, csv_response, xlsx_bytes, xlsx_response
 
 OUTCOME_LABELS = {
@@ -67,8 +67,22 @@ def screening_sheet(rnd: Round, fmt: str) -> HttpResponse | StreamingHttpRespons
         return csv_response(name, header, body)
     # The Excel file also holds each reviewer's raw scores (internal: coordinators only).
     criteria = selectors.criteria_of(rnd.call)
-    raw_header = [_("Application number"), _("Reviewer"), *[c.name for c in criteria], _("Comment")]
+    raw_header = [
+        _("Application number"),
+        _("Reviewer"),
+        *[c.name for c in criteria],
+        _("Comment"),
+        _("Counted in the totals"),
+    ]
     raw = []
+    # The same conflicts the totals used (selectors.round_ranking → scoring.aggregate), so a
+    # reviewer whose scores the totals leave out is marked here as left out, by the same rule.
+    conflicted = {r.application.pk: r.conflicted_reviewers for r in selectors.round_ranking(rnd)[1]}
+    ids = [c.pk for c in criteria]
+    if rnd.call.conflict_policy == ConflictPolicy.MEAN_OF_OTHERS:
+        conflict_label = _("Excluded (conflict of interest; replaced by the mean of the others)")
+    else:
+        conflict_label = _("Excluded (conflict of interest)")
     sheets = (
         ScoreSheet.objects.filter(application__round=rnd)
         .select_related("reviewer", "application")
@@ -77,8 +91,20 @@ def screening_sheet(rnd: Round, fmt: str) -> HttpResponse | StreamingHttpRespons
     )
     for s in sheets:
         by = {sc.criterion_id: sc.score for sc in s.scores.all()}
+        if s.reviewer_id in conflicted.get(s.application_id, set()):
+            counted = conflict_label
+        elif not all(cid in by for cid in ids):
+            counted = _("Excluded (not every criterion scored)")
+        else:
+            counted = _("Counted")
         raw.append(
-            [s.application_id, s.reviewer.public_name, *[by.get(c.pk) for c in criteria], s.comment]
+            [
+                s.application_id,
+                s.reviewer.public_name,
+                *[by.get(c.pk) for c in criteria],
+                s.comment,
+                counted,
+            ]
         )
     response = HttpResponse(
         xlsx_bytes([("集計", header, body), ("採点（委員別）", raw_header, raw)]),

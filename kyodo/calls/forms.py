@@ -21,6 +21,7 @@ from kyodo.calls.models import (
     Round,
     Track,
 )
+from kyodo.core.fields import MAX_YEN, AsciiIntegerField, YenField
 from kyodo.guideline.models import OrganizationType
 from kyodo.organizations.models import Organization
 
@@ -29,12 +30,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YEN_ATTRS = {"inputmode": "numeric", "min": "0", "step": "1"}
 
 
-def yen_field(label: Any, required: bool = True, **kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(
+def yen_field(label: Any, required: bool = True, **kwargs: Any) -> YenField:
+    """Every yen input of the calls app: one bound (MAX_YEN), full-width digits and 円 accepted,
+    a Japanese field error for anything else (never an overflow at the database)."""
+    return YenField(label=label, required=required, **kwargs)
+
+
+def count_field(label: Any, *, min_value: int = 0, max_value: int = 32767, **kwargs: Any) -> Any:
+    return AsciiIntegerField(
         label=label,
-        min_value=0,
-        required=required,
-        widget=forms.NumberInput(attrs=YEN_ATTRS),
+        min_value=min_value,
+        max_value=max_value,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         **kwargs,
     )
 
@@ -44,6 +51,7 @@ def _lines(text: str) -> list[str]:
 
 
 class CallForm(forms.ModelForm):
+    total_budget_yen = yen_field(_("Total budget (yen)"))
     eligible_categories_text = forms.CharField(
         label=_("Eligible expense categories"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -106,6 +114,8 @@ class CallForm(forms.ModelForm):
 
 
 class CallCreateForm(forms.ModelForm):
+    total_budget_yen = yen_field(_("Total budget (yen)"))
+
     class Meta:
         model = Call
         fields = ["kind", "fiscal_year", "title", "summary", "department", "total_budget_yen"]
@@ -145,8 +155,8 @@ class FundingRuleForm(forms.Form):
         label=_("Rate (%)"), max_length=6, help_text=_("e.g. 90 or 66.67")
     )
     cap_yen = yen_field(_("Cap (yen)"))
-    rounding_unit_yen = forms.IntegerField(
-        label=_("Rounded down to (yen)"), min_value=1, initial=1000
+    rounding_unit_yen = YenField(
+        label=_("Rounded down to (yen)"), min_value=1, max_value=MAX_YEN, initial=1000
     )
 
     def clean_rate_percent(self) -> int:
@@ -273,9 +283,7 @@ class ExpenseLineForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=())
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
     unit_price_yen = yen_field(_("Unit price (yen)"))
-    quantity = forms.IntegerField(
-        label=_("Quantity"), min_value=1, initial=1, widget=forms.NumberInput(attrs=YEN_ATTRS)
-    )
+    quantity = count_field(_("Quantity"), min_value=1, max_value=1_000_000, initial=1)
     is_eligible = forms.BooleanField(
         label=_("Eligible for the subsidy"), required=False, initial=True
     )
@@ -434,8 +442,8 @@ class SettlementForm(forms.Form):
     results = forms.CharField(
         label=_("Results of the project"), widget=forms.Textarea(attrs={"rows": 6})
     )
-    participants = forms.IntegerField(
-        label=_("Number of participants"), min_value=0, required=False
+    participants = count_field(
+        _("Number of participants"), min_value=0, max_value=1_000_000, required=False
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Mod
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -636,6 +638,11 @@ class Decision(models.Model):
                 condition=Q(city_decision__in=[*CityDecisionChoice.values, ""]),
                 name="calls_decision_city_valid",
             ),
+            # Only an adoption carries an amount (one subsidy, one amount).
+            models.CheckConstraint(
+                condition=Q(city_decision=CityDecisionChoice.ADOPT) | Q(city_amount_yen=0),
+                name="calls_decision_amount_only_when_adopted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -696,6 +703,19 @@ class Grant(TimeStampedModel):
                 condition=Q(confirmed_amount_yen__isnull=True)
                 | Q(confirmed_amount_yen__lte=models.F("decided_amount_yen")),
                 name="calls_grant_confirmed_within_decided",
+            ),
+            # The call's rounding unit holds at every stage (交付決定 and 額の確定).
+            models.CheckConstraint(
+                condition=Exact(Mod("decided_amount_yen", "rounding_unit_yen"), 0),
+                name="calls_grant_decided_in_units",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_amount_yen__isnull=True)
+                | Exact(Mod("confirmed_amount_yen", "rounding_unit_yen"), 0),
+                name="calls_grant_confirmed_in_units",
+            ),
+            models.CheckConstraint(
+                condition=Q(rounding_unit_yen__gte=1), name="calls_grant_unit_positive"
             ),
         ]
 

@@ -24,6 +24,7 @@ from kyodo.calls.models import (
     ReviewerAssignment,
     Round,
     ScoreSheet,
+    percent_label,
 )
 from kyodo.calls.workflow import ApplicationStatus, CallStatus
 from kyodo.core.formatting import yen
@@ -222,6 +223,101 @@ def budget_problems(application: Application) -> list[str]:
             }
         )
     return problems
+
+
+def content_problems(application: Application) -> list[str]:
+    """What the plan itself still lacks before it can be submitted."""
+    if not application.purpose.strip() or not application.content.strip():
+        return [_("Fill in the purpose and what you will do.")]
+    return []
+
+
+def submission_problems(application: Application) -> list[str]:
+    """The one answer to "can this application be submitted?": the application page shows
+    these (or 「提出の準備ができています」 when empty) and `submit_application` refuses with
+    exactly these, so the page never promises what the action then refuses. The round's
+    window is checked separately (it depends on the moment, not on the content)."""
+    return (
+        content_problems(application)
+        + budget_problems(application)
+        + (eligibility_problems(application))
+    )
+
+
+def decision_amount_problems(application: Application, amount_yen: int) -> list[str]:
+    """Why `amount_yen` cannot be the city's decided amount for this application: the call's
+    rule (rounding unit, rate of the eligible costs, cap) and the amount requested. The one
+    check behind the decision, the grant and an approved change of amount."""
+    if amount_yen <= 0:
+        return [_("Enter the amount allocated.")]
+    rule = funding_rule_for(application)
+    if rule is None:
+        return [_("This call has no funding rule for the application's track and year.")]
+    return amount_rule_problems(
+        amount_yen,
+        rate_basis_points=rule.rate_basis_points,
+        cap_yen=rule.cap_yen,
+        unit_yen=rule.rounding_unit_yen,
+        eligible_cost=budget_of(application).eligible_cost,
+        requested=budget_of(application).requested,
+    )
+
+
+def amount_rule_problems(
+    amount_yen: int,
+    *,
+    rate_basis_points: int,
+    cap_yen: int,
+    unit_yen: int,
+    eligible_cost: int,
+    requested: int | None = None,
+) -> list[str]:
+    problems: list[str] = []
+    if amount_yen % unit_yen:
+        problems.append(
+            _("The amount must be in units of %(unit)s: %(amount)s is not (for example %(lower)s).")
+            % {
+                "unit": yen(unit_yen),
+                "amount": yen(amount_yen),
+                "lower": yen(money.round_down(amount_yen, unit_yen)),
+            }
+        )
+    limit = money.maximum_request(
+        eligible_cost=eligible_cost, rate_basis_points=rate_basis_points, cap=cap_yen, unit=unit_yen
+    )
+    if amount_yen > limit:
+        problems.append(
+            _(
+                "The amount cannot be more than %(limit)s (the cap of %(cap)s and %(rate)s of "
+                "the eligible costs of %(eligible)s, rounded down to %(unit)s)."
+            )
+            % {
+                "limit": yen(limit),
+                "cap": yen(cap_yen),
+                "rate": percent_label(rate_basis_points),
+                "eligible": yen(eligible_cost),
+                "unit": yen(unit_yen),
+            }
+        )
+    if requested is not None and amount_yen > requested:
+        problems.append(
+            _(
+                "The amount allocated (%(amount)s) cannot be more than the amount requested (%(requested)s)."
+            )
+            % {"amount": yen(amount_yen), "requested": yen(requested)}
+        )
+    return problems
+
+
+def subsidy_amount_of(application: Application) -> int:
+    """The one amount of a subsidy now: the grant's (which moves only by an approved change
+    request) once decided, else the city's decision. Published results, the project's city
+    share, the grant page and the API read this."""
+    grant = Grant.objects.filter(application=application).only("decided_amount_yen").first()
+    if grant is not None:
+        return int(grant.decided_amount_yen)
+    decision = Decision.objects.filter(application=application).only("city_amount_yen").first()
+    return int(decision.city_amount_yen) if decision is not None else 0
 
 
 def member_count_of(application: Application) -> int:
@@ -448,10 +544,29 @@ def round_ranking(rnd: Round) -> tuple[list[CallCriterion], list[RankingRow]]:
     return criteria, rows
 
 
+def published_decisions() -> QuerySet[Decision]:
+    """Decisions the public can see: published, in a round whose results are published, of a
+    public call. The one source of the results page and of every count of adoptions (the
+    annual report's funnel counts `published_adoptions`)."""
+    return Decision.objects.filter(
+        published_at__isnull=False,
+        application__round__results_published_at__isnull=False,
+        application__call__status__in=[CallStatus.PUBLISHED, CallStatus.ARCHIVED],
+    )
+
+
+def published_adoptions(fiscal_year: int) -> QuerySet[Decision]:
+    """The adoptions a fiscal year's published results list (the call's fiscal year)."""
+    return published_decisions().filter(
+        city_decision="adopt", application__call__fiscal_year=fiscal_year
+    )
+
+
 def published_results(call: Call) -> list[tuple[Round, list[Decision]]]:
     rounds = [r for r in call.rounds.all() if r.results_published_at is not None]
     decisions = (
-        Decision.objects.filter(application__round__in=rounds, published_at__isnull=False)
+        published_decisions()
+        .filter(application__round__in=rounds)
         .select_related("application", "application__organization")
         .order_by("published_rank", "application_id")
     )

@@ -592,11 +592,7 @@ def submit_application(*, actor: User, application: Application) -> Application:
         problem = _window_problem(application, timezone.now())
         if problem:
             raise ValidationError(problem, code="window_closed")
-        problems = selectors.budget_problems(application) + selectors.eligibility_problems(
-            application
-        )
-        if not application.purpose.strip() or not application.content.strip():
-            problems.insert(0, _("Fill in the purpose and what you will do."))
+        problems = selectors.submission_problems(application)
         if problems:
             raise ValidationError(problems, code="incomplete")
         previous = application.status
@@ -909,6 +905,26 @@ def _create_project_for(actor: User, application: Application) -> int | None:
     return int(project.pk)
 
 
+def _write_project_city_share(actor: User, application: Application, amount_yen: int) -> None:
+    """The calls side is the source of a subsidised project's city share: every time the
+    subsidy's amount is set (decision, approved change) the project follows, under its lock."""
+    from kyodo.projects.models import Project
+
+    if application.project_id_created is None:
+        return
+    project = Project.objects.select_for_update().filter(pk=application.project_id_created).first()
+    if project is None or project.city_share_yen == amount_yen:
+        return
+    previous = project.city_share_yen
+    Project.objects.filter(pk=project.pk).update(city_share_yen=amount_yen)
+    record_event(
+        actor=actor,
+        verb="calls.project.city_share",
+        target=project,
+        data={"from": previous, "to": amount_yen, "application": application.pk},
+    )
+
+
 def record_city_decision(
     *, actor: User, application: Application, decision: str, amount_yen: int = 0, reason: str = ""
 ) -> Decision:
@@ -932,16 +948,9 @@ def record_city_decision(
         )
         require_transition(APPLICATION_TRANSITIONS, application.status, target)
         if decision == CityDecisionChoice.ADOPT:
-            requested = selectors.budget_of(application).requested
-            if amount_yen <= 0:
-                raise ValidationError(_("Enter the amount allocated."))
-            if amount_yen > requested:
-                raise ValidationError(
-                    _(
-                        "The amount allocated (%(amount)s) cannot be more than the amount requested (%(requested)s)."
-                    )
-                    % {"amount": yen(amount_yen), "requested": yen(requested)}
-                )
+            problems = selectors.decision_amount_problems(application, amount_yen)
+            if problems:
+                raise ValidationError({"amount_yen": problems})
             used = (
                 Decision.objects.filter(
                     application__call=call, city_decision=CityDecisionChoice.ADOPT
@@ -1045,9 +1054,14 @@ def publish_round_results(*, actor: User, round: Round) -> int:
 
 
 def decide_grant(
-    *, actor: User, application: Application, amount_yen: int, conditions: str = ""
+    *,
+    actor: User,
+    application: Application,
+    amount_yen: int | None = None,
+    conditions: str = "",
 ) -> Grant:
-    """交付決定: within the allocated amount, the cap and the rate of the eligible costs."""
+    """交付決定 of exactly the amount the city decided (one subsidy, one amount): a different
+    amount is refused; the amount moves afterwards only through an approved change request."""
     _require(actor, "calls.decide_application", application)
     with transaction.atomic():
         application = (
@@ -1069,7 +1083,19 @@ def decide_grant(
             cap=rule.cap_yen,
             unit=rule.rounding_unit_yen,
         )
-        allocated = application.decision.city_amount_yen
+        allocated = int(application.decision.city_amount_yen)
+        if amount_yen is None:
+            amount_yen = allocated
+        if amount_yen != allocated:
+            raise ValidationError(
+                {
+                    "amount_yen": _(
+                        "The grant must be the amount the city decided, %(amount)s. "
+                        "To change it later, approve a change request."
+                    )
+                    % {"amount": yen(allocated)}
+                }
+            )
         if amount_yen <= 0 or amount_yen > min(limit, allocated):
             raise ValidationError(
                 _(
@@ -1117,10 +1143,18 @@ def request_change(
     _require(actor, "calls.request_change", grant)
     if not description.strip() or not reason.strip():
         raise ValidationError(_("Say what changes and why."))
-    if new_amount_yen is not None and new_amount_yen > grant.cap_yen:
-        raise ValidationError(
-            _("The new amount cannot be above the cap of %(cap)s.") % {"cap": yen(grant.cap_yen)}
+    if new_amount_yen is not None:
+        problems = selectors.amount_rule_problems(
+            new_amount_yen,
+            rate_basis_points=grant.rate_basis_points,
+            cap_yen=grant.cap_yen,
+            unit_yen=grant.rounding_unit_yen,
+            eligible_cost=selectors.budget_of(grant.application).eligible_cost,
         )
+        if new_amount_yen <= 0:
+            problems.insert(0, _("Enter the amount allocated."))
+        if problems:
+            raise ValidationError({"new_amount_yen": problems})
     with transaction.atomic():
         change = ChangeRequest.objects.create(
             grant=grant,
@@ -1165,17 +1199,22 @@ def decide_change(
         )
         change.save()
         if approve and change.new_amount_yen is not None:
-            if (
-                change.new_amount_yen % grant.rounding_unit_yen
-                or change.new_amount_yen > grant.cap_yen
-            ):
-                raise ValidationError(
-                    _("The new amount must be within the cap and in units of %(unit)s.")
-                    % {"unit": yen(grant.rounding_unit_yen)}
-                )
+            application = Application.objects.select_for_update().get(pk=grant.application_id)
+            problems = selectors.amount_rule_problems(
+                change.new_amount_yen,
+                rate_basis_points=grant.rate_basis_points,
+                cap_yen=grant.cap_yen,
+                unit_yen=grant.rounding_unit_yen,
+                eligible_cost=selectors.budget_of(application).eligible_cost,
+            )
+            if change.new_amount_yen <= 0:
+                problems.insert(0, _("Enter the amount allocated."))
+            if problems:
+                raise ValidationError(problems)
             previous_amount = grant.decided_amount_yen
             grant.decided_amount_yen = change.new_amount_yen
             grant.save(update_fields=["decided_amount_yen", "updated_at"])
+            _write_project_city_share(actor, application, grant.decided_amount_yen)
             record_event(
                 actor=actor,
                 verb="calls.grant.amount_change",

@@ -51,6 +51,11 @@ urlpatterns = [
     path("reviews/", views.my_reviews, name="my-reviews"),
     path("grants/<int:pk>/", views.grant_detail, name="grant-detail"),
     path("grants/<int:pk>/notice.pdf", views.grant_notice, name="grant-notice"),
+    path(
+        "grants/<int:pk>/confirmed-notice.pdf",
+        views.grant_confirmed_notice,
+        name="grant-confirmed-notice",
+    ),
     path("grants/<int:pk>/change/", views.grant_change_request, name="grant-change"),
     path("grants/<int:pk>/settlement/", views.grant_settlement, name="grant-settlement"),
     path("grants/<int:pk>/<str:action>/", views.grant_action, name="grant-action"),

@@ -46,7 +46,22 @@ def _error_messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _now_in(label: str, status: str) -> str:
+    """The message after a transition names the state the record is now in (read back from
+    the record the service returned, never the state it was in before)."""
+    return _("%(done)s Now: “%(status)s”.") % {"done": label, "status": status}
+
+
 def _add_errors(form: Any, exc: ValidationError) -> None:
+    """A service's error against the field it names (when the form has that field), so the
+    person sees it beside what they typed; anything else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(target, message)
+        return
     for message in _error_messages(exc):
         form.add_error(None, message)
 
@@ -234,11 +249,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expenses": list(application.expense_lines.all()),
             "roles": list(application.roles.all()),
             "documents": list(application.documents.select_related("requirement")),
-            "problems": (
-                selectors.budget_problems(application) + selectors.eligibility_problems(application)
-            )
-            if editable
-            else [],
+            "problems": selectors.submission_problems(application) if editable else [],
             "editable": editable,
             "can_submit": allowed(user, "calls.submit_application", application),
             "can_withdraw": allowed(user, "calls.withdraw_application", application),
@@ -701,13 +712,16 @@ def application_check(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EligibilityCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.check_eligibility(
+            checked = services.check_eligibility(
                 actor=_user(request), application=application, **form.cleaned_data
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The eligibility check is recorded."))
+            messages.success(
+                request,
+                _now_in(_("The eligibility check is recorded."), checked.get_status_display()),
+            )
             return redirect("calls:manage", application.call_id)
     findings = selectors.eligibility_problems(application) + selectors.budget_problems(application)
     return _form_page(
@@ -843,7 +857,11 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, _("The decision is recorded."))
+                application.refresh_from_db(fields=["status"])
+                messages.success(
+                    request,
+                    _now_in(_("The decision is recorded."), application.get_status_display()),
+                )
                 return redirect("calls:application-decide", application.pk)
     return render(
         request,
@@ -1022,6 +1040,19 @@ def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def grant_confirmed_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """額の確定通知書, for the applicant and staff once the amount is confirmed."""
+    grant = selectors.get_grant_for(request.user, pk)
+    if grant.confirmed_amount_yen is None:
+        raise Http404
+    body = pdf.confirmed_notice(grant, eligible_cost=selectors.settlement_eligible_cost(grant))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="confirmed-notice-{grant.pk}.pdf"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def grant_change_request(request: HttpRequest, pk: int) -> HttpResponse:
     grant = selectors.get_grant_for(request.user, pk, perm="calls.request_change")
@@ -1051,7 +1082,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ChangeDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.decide_change(
+            change = services.decide_change(
                 actor=_user(request),
                 change=change,
                 approve=form.cleaned_data["approve"],
@@ -1061,7 +1092,10 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
             for message in _error_messages(exc):
                 messages.error(request, message)
         else:
-            messages.success(request, _("The change request is decided."))
+            messages.success(
+                request,
+                _now_in(_("The change request is decided."), change.get_status_display()),
+            )
     else:
         messages.error(request, _("Choose whether to approve the change."))
     return redirect("calls:grant-detail", change.grant_id)
@@ -1161,14 +1195,19 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     grant = selectors.get_grant_for(request.user, pk, perm="calls.manage_grant")
     try:
         if action == "confirm":
-            services.confirm_amount(actor=_user(request), grant=grant)
-            messages.success(request, _("The amount is confirmed."))
+            grant = services.confirm_amount(actor=_user(request), grant=grant)
+            messages.success(
+                request, _now_in(_("The amount is confirmed."), grant.get_status_display())
+            )
         elif action == "return":
             form = forms.ReturnForm(request.POST)
-            services.return_settlement(
+            grant = services.return_settlement(
                 actor=_user(request), grant=grant, reason=form.data.get("reason", "")
             )
-            messages.success(request, _("The report is returned to the group."))
+            messages.success(
+                request,
+                _now_in(_("The report is returned to the group."), grant.get_status_display()),
+            )
         elif action == "pay":
             pay = forms.PaymentForm(request.POST)
             if not pay.is_valid():
@@ -1176,8 +1215,10 @@ def grant_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     for e in errors:
                         messages.error(request, str(e))
                 return redirect("calls:grant-detail", grant.pk)
-            services.record_payment(actor=_user(request), grant=grant, **pay.cleaned_data)
-            messages.success(request, _("The payment is recorded."))
+            grant = services.record_payment(actor=_user(request), grant=grant, **pay.cleaned_data)
+            messages.success(
+                request, _now_in(_("The payment is recorded."), grant.get_status_display())
+            )
         else:
             raise Http404
     except ValidationError as exc:

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.models import TimeStampedModel
-from kyodo.events.workflow import BookingStatus, EventStatus, RegistrationStatus
+from kyodo.events.workflow import (
+    REGISTRATION_OPEN_STATES,
+    BookingStatus,
+    EventStatus,
+    RegistrationState,
+    RegistrationStatus,
+)
 from kyodo.guideline.models import District, Field
 from kyodo.organizations.models import Organization
 
@@ -331,13 +337,21 @@ class Event(TimeStampedModel):
             return self.room.facility.address
         return self.address
 
-    def registration_is_open(self, now: dt.datetime | None = None) -> bool:
+    def registration_state(self, now: dt.datetime | None = None) -> RegistrationState:
+        """The one answer to "can people register now, and how?" (see RegistrationState)."""
         now = now or timezone.now()
-        return (
-            self.status == EventStatus.PUBLISHED
-            and self.opens_at <= now < self.closes_at
-            and now < self.starts_at
-        )
+        if self.status == EventStatus.CANCELLED:
+            return RegistrationState.CANCELLED
+        if self.status != EventStatus.PUBLISHED:
+            return RegistrationState.DRAFT
+        if now < self.opens_at:
+            return RegistrationState.NOT_YET_OPEN
+        if now >= self.closes_at or now >= self.starts_at:
+            return RegistrationState.CLOSED
+        return RegistrationState.WAITLIST if self.seats_left == 0 else RegistrationState.OPEN
+
+    def registration_is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.registration_state(now) in REGISTRATION_OPEN_STATES
 
     def has_ended(self, now: dt.datetime | None = None) -> bool:
         return self.ends_at <= (now or timezone.now())

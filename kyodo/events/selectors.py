@@ -14,8 +14,9 @@ from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
+from kyodo.core.formatting import date_ja, fiscal_year_bounds, fiscal_year_of
 from kyodo.core.pagination import KeysetPage, keyset_paginate
 from kyodo.events.models import (
     Event,
@@ -268,6 +269,115 @@ def get_room(pk: int) -> Room:
         raise Http404 from None
 
 
+# The hours of each bookable slot, in Japan time. An event placed in a room uses every slot
+# its time overlaps, so a booking and an event are compared on the same grid.
+SLOT_HOURS: dict[str, tuple[dt.time, dt.time]] = {
+    Slot.MORNING: (dt.time(9, 0), dt.time(12, 0)),
+    Slot.AFTERNOON: (dt.time(13, 0), dt.time(17, 0)),
+    Slot.EVENING: (dt.time(18, 0), dt.time(21, 30)),
+}
+# Events longer than this are not placed slot by slot (a multi-week exhibition does not book a
+# meeting room); the event-against-event overlap check still applies to them.
+MAX_SLOT_DAYS = 31
+
+
+def slot_window(date: dt.date, slot: str) -> tuple[dt.datetime, dt.datetime]:
+    start, end = SLOT_HOURS[slot]
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(date, start, tzinfo=tz),
+        dt.datetime.combine(date, end, tzinfo=tz),
+    )
+
+
+def slots_of(starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple[dt.date, str]]:
+    """The (Japan date, slot) pairs an event from `starts_at` to `ends_at` overlaps."""
+    first = timezone.localtime(starts_at).date()
+    last = timezone.localtime(ends_at).date()
+    if (last - first).days > MAX_SLOT_DAYS:
+        return []
+    pairs = []
+    day = first
+    while day <= last:
+        for slot in Slot.values:
+            begin, end = slot_window(day, slot)
+            if starts_at < end and ends_at > begin:
+                pairs.append((day, slot))
+        day += dt.timedelta(days=1)
+    return pairs
+
+
+def live_room_events(room_id: int) -> QuerySet[Event]:
+    """Events that hold their room: every event not cancelled (a draft holds it too, so that
+    publishing never meets a clash that was not there when the room was chosen)."""
+    return Event.objects.filter(room_id=room_id).exclude(status=EventStatus.CANCELLED)
+
+
+def room_slot_problem(
+    *,
+    room_id: int,
+    date: dt.date,
+    slot: str,
+    organization_id: int,
+    exclude_event_id: int | None = None,
+    exclude_booking_id: int | None = None,
+) -> str | None:
+    """Why `organization` cannot take this room slot, or None. A room slot holds at most one
+    confirmed use: a confirmed booking or an event placed in the room. A group's own
+    booking and its own event in that slot are one use (the booking is for the event)."""
+    bookings = RoomBooking.objects.filter(
+        room_id=room_id, date=date, slot=slot, status=BookingStatus.CONFIRMED
+    ).exclude(organization_id=organization_id)
+    if exclude_booking_id is not None:
+        bookings = bookings.exclude(pk=exclude_booking_id)
+    if bookings.exists():
+        return _("The room is already booked by another group on %(date)s (%(slot)s).") % {
+            "date": date_ja(date),
+            "slot": Slot(slot).label,
+        }
+    begin, end = slot_window(date, slot)
+    events = live_room_events(room_id).filter(starts_at__lt=end, ends_at__gt=begin)
+    events = events.exclude(organization_id=organization_id)
+    if exclude_event_id is not None:
+        events = events.exclude(pk=exclude_event_id)
+    if events.exists():
+        return _("The room is already used by another group's event on %(date)s (%(slot)s).") % {
+            "date": date_ja(date),
+            "slot": Slot(slot).label,
+        }
+    return None
+
+
+def event_room_problem(
+    *,
+    room_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    organization_id: int,
+    exclude_event_id: int | None = None,
+) -> str | None:
+    """Why an event of `organization` cannot be placed in this room at this time, or None:
+    another group's confirmed booking of a slot it overlaps, or another group's event at an
+    overlapping time. Called under the room's row lock by create_event and update_event."""
+    for date, slot in slots_of(starts_at, ends_at):
+        problem = room_slot_problem(
+            room_id=room_id,
+            date=date,
+            slot=slot,
+            organization_id=organization_id,
+            exclude_event_id=exclude_event_id,
+        )
+        if problem:
+            return problem
+    others = live_room_events(room_id).filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+    others = others.exclude(organization_id=organization_id)
+    if exclude_event_id is not None:
+        others = others.exclude(pk=exclude_event_id)
+    if others.exists():
+        return _("The room is already used by another group's event at that time.")
+    return None
+
+
 def availability(facility: Facility, start: dt.date, days: int = 14) -> list[dict[str, Any]]:
     """Per room, per day, per slot: whether it is booked (confirmed) or requested."""
     end = start + dt.timedelta(days=days)
@@ -280,6 +390,18 @@ def availability(facility: Facility, start: dt.date, days: int = 14) -> list[dic
     ).values_list("room_id", "date", "slot", "status"):
         if taken.get((room_id, date, slot)) != BookingStatus.CONFIRMED:
             taken[(room_id, date, slot)] = status
+    # An event placed in a room takes its slots as a confirmed booking does.
+    for room_id, starts_at, ends_at in (
+        Event.objects.filter(
+            room__facility=facility,
+            starts_at__lt=_start_of(end),
+            ends_at__gt=_start_of(start),
+        )
+        .exclude(status=EventStatus.CANCELLED)
+        .values_list("room_id", "starts_at", "ends_at")
+    ):
+        for date, slot in slots_of(starts_at, ends_at):
+            taken[(room_id, date, slot)] = BookingStatus.CONFIRMED
     dates = [start + dt.timedelta(days=i) for i in range(days)]
     rows = []
     for room in facility.rooms.all():

@@ -26,6 +26,7 @@ from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
 from kyodo.core.formatting import date_ja, datetime_ja
 from kyodo.core.hooks import content_changed
+from kyodo.events import selectors
 from kyodo.events.models import (
     Answer,
     BookingLottery,
@@ -113,6 +114,23 @@ def _validate_event(values: Mapping[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def _hold_room(event: Event) -> None:
+    """Under the room's row lock (the same lock a booking takes), refuse an event whose room
+    slot is already used by another group: a room slot holds at most one confirmed use."""
+    if event.room_id is None or event.status == EventStatus.CANCELLED:
+        return
+    Room.objects.select_for_update().get(pk=event.room_id)
+    problem = selectors.event_room_problem(
+        room_id=event.room_id,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        organization_id=event.organization_id,
+        exclude_event_id=event.pk,
+    )
+    if problem:
+        raise ValidationError({"room": problem})
+
+
 def create_event(
     *,
     actor: User,
@@ -133,6 +151,7 @@ def create_event(
         if event.room is not None and event.district_id is None:
             event.district_id = event.room.facility.district_id
         event.full_clean(exclude=["created_by"])
+        _hold_room(event)
         event.save()
         event.fields.set(list(fields))
         record_event(actor=actor, verb="events.event.create", target=event, to_state=event.status)
@@ -165,6 +184,8 @@ def update_event(
                 setattr(locked, name, values[name])
                 changed.append(name)
         locked.full_clean(exclude=["created_by"])
+        if {"room", "starts_at", "ends_at"} & set(changed):
+            _hold_room(locked)
         locked.save()
         if fields is not None:
             locked.fields.set(list(fields))
@@ -684,6 +705,11 @@ def request_room_booking(
             raise ValidationError(
                 _("This slot is already booked. Choose another date, slot or room.")
             )
+        problem = selectors.room_slot_problem(
+            room_id=room.pk, date=date, slot=slot, organization_id=organization.pk
+        )
+        if problem:
+            raise ValidationError(problem)
         try:
             with transaction.atomic():
                 booking = RoomBooking.objects.create(
@@ -780,6 +806,15 @@ def confirm_room_booking(*, actor: User, booking: RoomBooking) -> RoomBooking:
             raise ValidationError(
                 _("This request was made on the opening day and is decided by the lottery.")
             )
+        problem = selectors.room_slot_problem(
+            room_id=locked.room_id,
+            date=locked.date,
+            slot=locked.slot,
+            organization_id=locked.organization_id,
+            exclude_booking_id=locked.pk,
+        )
+        if problem:
+            raise ValidationError(problem)
         _decide(locked, actor=actor, to_state=BookingStatus.CONFIRMED)
         for other in (
             RoomBooking.objects.select_for_update(of=("self",))
@@ -862,10 +897,27 @@ def run_booking_lottery(
         ):
             order = list(candidates)
             random.Random(f"{seed}:{room_id}:{date.isoformat()}:{slot}").shuffle(order)
+            # The first drawn whose group may take the slot (no other group's confirmed
+            # booking or event holds it) wins; the draw stays repeatable from the seed.
+            Room.objects.select_for_update().get(pk=room_id)
             taken = RoomBooking.objects.filter(
                 room_id=room_id, date=date, slot=slot, status=BookingStatus.CONFIRMED
             ).exists()
-            winner = None if taken else order[0]
+            winner = (
+                None
+                if taken
+                else next(
+                    (
+                        b
+                        for b in order
+                        if selectors.room_slot_problem(
+                            room_id=room_id, date=date, slot=slot, organization_id=b.organization_id
+                        )
+                        is None
+                    ),
+                    None,
+                )
+            )
             for booking in order:
                 if booking is winner:
                     _decide(

@@ -26,6 +26,22 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class RegistrationState(models.TextChoices):
+    """Where an event's registration stands now, for everyone. One function
+    (`Event.registration_state`) decides it; the list's badge, the event page, the API and
+    `register_for_event` all read that one answer."""
+
+    DRAFT = "draft", _("Not published")
+    CANCELLED = "cancelled", _("Cancelled")
+    NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
+    OPEN = "open", _("Registration open")
+    WAITLIST = "waitlist", _("Full (waiting list open)")
+    CLOSED = "closed", _("Registration closed")
+
+
+REGISTRATION_OPEN_STATES = (RegistrationState.OPEN, RegistrationState.WAITLIST)
+
+
 EVENT_TRANSITIONS: dict[str, set[str]] = {
     EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
     EventStatus.PUBLISHED: {EventStatus.CANCELLED},

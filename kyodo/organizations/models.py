@@ -180,6 +180,35 @@ class Membership(TimeStampedModel):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
+class RegistrationRenewal(models.Model):
+    """One renewal (更新) of a group's registration: the fiscal year it carries the
+    registration into. Unique per (group, fiscal year): a fiscal year's registration renews
+    once, so a second click cannot move the expiry a second year."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="renewals"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year renewed for"))
+    renewed_at = models.DateTimeField(_("renewed at"))
+    renewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration renewal")
+        verbose_name_plural = _("registration renewals")
+        ordering = ["organization", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year"],
+                name="organizations_renewal_once_per_fiscal_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.fiscal_year}"
+
+
 class DocumentKind(models.TextChoices):
     RULES = "rules", _("Rules (規約・会則)")
     ROSTER = "roster", _("Member list (名簿)")

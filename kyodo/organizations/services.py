@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
-from kyodo.core.formatting import fiscal_year_bounds, fiscal_year_of
+from kyodo.core.formatting import date_ja, fiscal_year_bounds, fiscal_year_of
 from kyodo.core.hooks import content_changed
 from kyodo.core.uploads import clean_document, clean_image
 from kyodo.notifications.services import notify
@@ -36,6 +36,7 @@ from kyodo.organizations.models import (
     OfferStatus,
     Organization,
     OrganizationDocument,
+    RegistrationRenewal,
     RegistrationStatus,
 )
 from kyodo.organizations.predicates import forget_memberships
@@ -294,6 +295,33 @@ def suspend_organization(*, actor: User, org: Organization, reason: str) -> Orga
     return org
 
 
+def renewal_problem(org: Organization, *, today: dt.date | None = None) -> str | None:
+    """Why this group cannot renew now, or None. The organization page shows the button only
+    when this is None, and `renew_registration` refuses with exactly this message: a
+    registration is renewed at most into the fiscal year after the current one, once."""
+    today = today or timezone.localdate()
+    if org.is_department:
+        return _("City departments are not registered.")
+    if org.registration_status == RegistrationStatus.SUSPENDED:
+        return _("A suspended registration cannot be renewed. Please contact the city.")
+    next_year_end = fiscal_year_bounds(fiscal_year_of(today) + 1)[1]
+    if org.registration_expires_on and org.registration_expires_on >= next_year_end:
+        return _(
+            "The registration is already renewed: it is valid until %(date)s. "
+            "It can be renewed once a fiscal year."
+        ) % {"date": date_ja(org.registration_expires_on)}
+    return None
+
+
+def renewal_target(org: Organization, *, today: dt.date) -> dt.date:
+    """The expiry a renewal today gives: the end of the fiscal year after the registration's
+    current one (or after today's, for an expired registration)."""
+    start = today
+    if org.registration_expires_on and org.registration_expires_on >= today:
+        start = org.registration_expires_on + dt.timedelta(days=1)
+    return fiscal_year_end(start)
+
+
 def renew_registration(
     *, actor: User, org: Organization, declarations: dict[str, bool]
 ) -> Organization:
@@ -307,19 +335,19 @@ def renew_registration(
             .get(pk=org.pk)
         )
         _require(actor, "organizations.renew_organization", org)
-        if org.is_department:
-            raise ValidationError(_("City departments are not registered."), code="department")
-        if org.registration_status == RegistrationStatus.SUSPENDED:
-            raise ValidationError(
-                _("A suspended registration cannot be renewed. Please contact the city."),
-                code="suspended",
-            )
         today = timezone.localdate()
+        problem = renewal_problem(org, today=today)
+        if problem:
+            raise ValidationError(problem, code="not_renewable")
         before = org.registration_status
-        start = today
-        if org.registration_expires_on and org.registration_expires_on >= today:
-            start = org.registration_expires_on + dt.timedelta(days=1)
-        org.registration_expires_on = fiscal_year_end(start)
+        org.registration_expires_on = renewal_target(org, today=today)
+        # The constraint organizations_renewal_once_per_fiscal_year is the backstop.
+        RegistrationRenewal.objects.create(
+            organization=org,
+            fiscal_year=fiscal_year_of(org.registration_expires_on),
+            renewed_at=timezone.now(),
+            renewed_by=actor,
+        )
         if before == RegistrationStatus.EXPIRED:
             org.registration_status = RegistrationStatus.PROVISIONAL
         for k, v in declarations.items():

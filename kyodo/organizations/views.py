@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kyodo.accounts.models import User
 from kyodo.core.exports import csv_response, xlsx_response
+from kyodo.core.formatting import date_ja
 from kyodo.core.pagination import keyset_paginate
 from kyodo.core.uploads import serve_upload
 from kyodo.organizations import csv_import, selectors, services
@@ -131,6 +132,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "officers": [m for m in members if m.role == "officer"],
             "members": members,
             "membership": selectors.membership_of(request.user, org),
+            "renewal_problem": services.renewal_problem(org),
             "sections": rendered_sections(request, org),
             "offers": list(
                 org.offers_needs.filter(status=OfferStatus.OPEN).order_by("-created_at")[:10]
@@ -276,14 +278,22 @@ def suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def renew(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     org = selectors.get_organization_to_act(user, pk, "organizations.renew_organization")
+    problem = services.renewal_problem(org)
+    if problem:
+        messages.info(request, problem)
+        return redirect("organizations:detail", org.pk)
     form = DeclarationsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.renew_registration(actor=user, org=org, declarations=form.cleaned_data)
+            org = services.renew_registration(actor=user, org=org, declarations=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The registration has been renewed."))
+            messages.success(
+                request,
+                _("The registration has been renewed. It is valid until %(date)s.")
+                % {"date": date_ja(org.registration_expires_on)},
+            )
             return redirect("organizations:detail", org.pk)
     return render(request, "organizations/organization_renew.html", {"form": form, "org": org})
 

@@ -250,10 +250,11 @@ def cached_annual_report(fy: int) -> AnnualReport | None:
 
 
 def funnel(fy: int) -> list[tuple[str, str, int]]:
+    from kyodo.calls import selectors as calls_selectors
+
     start, end = _bounds(fy)
     Project = apps.get_model("projects", "Project")
     Application = apps.get_model("calls", "Application")
-    Decision = apps.get_model("calls", "Decision")
     CompletionReport = apps.get_model("projects", "CompletionReport")
     Evaluation = apps.get_model("projects", "Evaluation")
     window = {"__gte": start, "__lt": end}
@@ -280,7 +281,9 @@ def funnel(fy: int) -> list[tuple[str, str, int]]:
         (
             "adopted",
             _("Adopted"),
-            Decision.objects.filter(city_decision="adopt", **within("city_decided_at")).count(),
+            # The same source as the published results: the adoptions a fiscal year's
+            # published results list (by the call's fiscal year), not decision timestamps.
+            calls_selectors.published_adoptions(fy).count(),
         ),
         ("agreed", _("Agreements signed"), Project.objects.filter(**within("agreed_at")).count()),
         (
