@@ -3,6 +3,7 @@ test and production is an environment variable (see README.md)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,26 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "kyodo" / "locale"]
 
 # --- Static and media ----------------------------------------------------------------------
+# Map tiles (issue 29): any XYZ tile server. The default is 地理院タイル (GSI), whose terms ask
+# for this attribution; the tile server's origin is added to the CSP's img-src.
+KYODO_MAP_TILE_URL = os.environ.get(
+    "KYODO_MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+)
+KYODO_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "KYODO_MAP_TILE_ATTRIBUTION",
+    '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+)
+KYODO_MAP_TILE_MAX_ZOOM = int(os.environ.get("KYODO_MAP_TILE_MAX_ZOOM", "18"))
+
+# Leaflet's JS, CSS and marker images come from the django-leaflet package's static folder
+# (not INSTALLED_APPS: its admin module needs GeoDjango/GDAL, which Kyodo does not use).
+_leaflet_spec = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = (
+    [Path(_leaflet_spec.origin).parent / "static"]
+    if _leaflet_spec is not None and _leaflet_spec.origin
+    else []
+)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from django.db import connection
 
 from kyodo.accounts.models import User
 from kyodo.challenges import demo_text as text
+from kyodo.challenges import geo
 from kyodo.challenges.models import ContentReport, HiddenContent, Issue, IssueComment, IssueSupport
 from kyodo.challenges.services import build_theme_maps
 from kyodo.challenges.workflow import IssueStatus
@@ -59,6 +60,27 @@ def _status_for(age_days: int, rng: random.Random) -> str:
     return IssueStatus.RECEIVED
 
 
+def _place_on_map(issue: Issue, city: geo.CityMap, code: str, rng: random.Random) -> None:
+    """A point around the district's centre when the guideline gives one (about 1.5 km),
+    else anywhere in the city's box; always inside the box, so any city's file works.
+    One in five is "near a home" and shown rounded, as a resident would choose."""
+    south, west, north, east = city.bbox
+    centre = city.district_centres.get(code)
+    if centre is not None:
+        lat = rng.gauss(centre[0], 0.009)
+        lon = rng.gauss(centre[1], 0.011)
+    else:
+        lat = rng.uniform(south, north)
+        lon = rng.uniform(west, east)
+    lat = round(min(max(lat, south), north), 6)
+    lon = round(min(max(lon, west), east), 6)
+    near_home = rng.random() < 0.2
+    public = geo.coarsen(lat, lon) if near_home else (lat, lon)
+    issue.latitude, issue.longitude = lat, lon
+    issue.public_latitude, issue.public_longitude = public
+    issue.location_coarsened = near_home
+
+
 def seed(ctx: DemoContext) -> dict[str, int]:
     rng = ctx.rng_for("challenges")
     named: dict[str, User] = ctx.shared.get("users", {})
@@ -86,6 +108,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     demo_resident = named.get("resident")
     demo_resident_id = demo_resident.pk if demo_resident is not None else None
 
+    city = geo.city_map()
     issues: list[Issue] = []
     for i in range(n):
         code = rng.choices(district_codes, weights)[0]
@@ -121,6 +144,8 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             status=status,
             place_description=f"{place}の周辺" if rng.random() < 0.5 else "",
         )
+        if rng.random() < 0.85:  # most residents place their issue on the map
+            _place_on_map(issue, city, code, rng)
         if status != IssueStatus.RECEIVED or (age > 14 and rng.random() < 0.5):
             tier = tier_code if rng.random() < 0.85 else rng.choice(list(tiers))
             issue.tier = tiers.get(tier)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.challenges.workflow import IssueStatus
+from kyodo.core.fields import fold_digits
 from kyodo.guideline.models import District, Field, Tier
 from kyodo.organizations.models import Organization
 
@@ -40,6 +42,30 @@ class IssueForm(forms.Form):
         required=False,
         help_text=_("e.g. 「○○公園の北側入口」. Please do not write a private home's address."),
     )
+    latitude = forms.CharField(
+        label=_("Latitude (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Decimal degrees, e.g. 35.9251. Filled in when you place the marker on the map."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.CharField(
+        label=_("Longitude (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("Decimal degrees, e.g. 139.4858."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    near_home = forms.BooleanField(
+        label=_("The place is at or near a home (mine or someone else's)"),
+        required=False,
+        help_text=_(
+            "Then the public map shows the point rounded to about 200 m, not the exact spot. "
+            "The city's staff see the exact point."
+        ),
+    )
     photo = forms.ImageField(
         label=_("Photo (optional)"),
         required=False,
@@ -52,10 +78,37 @@ class IssueForm(forms.Form):
         help_text=_("Needed when you add a photo, for people who cannot see it."),
     )
 
+    def _degrees(self, name: str, limit: int) -> float | None:
+        text = fold_digits(self.cleaned_data.get(name) or "").rstrip("°")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            raise forms.ValidationError(
+                _("Enter a number of degrees between -%(limit)s and %(limit)s, e.g. 35.9251.")
+                % {"limit": limit},
+                code="degrees",
+            )
+        return value
+
+    def clean_latitude(self) -> float | None:
+        return self._degrees("latitude", 90)
+
+    def clean_longitude(self) -> float | None:
+        return self._degrees("longitude", 180)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("photo") and not (data.get("photo_alt") or "").strip():
             self.add_error("photo_alt", _("Describe what the photo shows."))
+        lat, lon = data.get("latitude"), data.get("longitude")
+        coordinate_errors = "latitude" in self.errors or "longitude" in self.errors
+        if (lat is None) != (lon is None) and not coordinate_errors:
+            missing = "longitude" if lon is None else "latitude"
+            self.add_error(missing, _("Give both the latitude and the longitude, or neither."))
         return data
 
 

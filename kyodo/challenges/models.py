@@ -32,6 +32,15 @@ class Issue(models.Model):
     photo = models.ImageField(_("photo"), upload_to="issues/%Y/%m/", blank=True)
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     place_description = models.CharField(_("place"), max_length=200, blank=True)
+    # The point the author placed (WGS84 degrees). Only the author and city staff see it.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The point everyone else sees (maps, nearby, the API, open data): the same point, or,
+    # when the author said it is near a home, the centre of its ~200 m grid cell
+    # (kyodo/challenges/geo.py). Lists and maps query only these columns.
+    public_latitude = models.FloatField(_("public latitude"), null=True, blank=True)
+    public_longitude = models.FloatField(_("public longitude"), null=True, blank=True)
+    location_coarsened = models.BooleanField(_("point shown rounded"), default=False)
     created_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     status = models.CharField(
@@ -79,8 +88,43 @@ class Issue(models.Model):
                 condition=models.Q(status__in=IssueStatus.values),
                 name="challenges_issue_status_valid",
             ),
+            # A point is whole or absent: both coordinates or neither, the public point
+            # exactly when the precise one, every value in range, and a rounded point only
+            # when there is a point.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        latitude__isnull=True,
+                        longitude__isnull=True,
+                        public_latitude__isnull=True,
+                        public_longitude__isnull=True,
+                        location_coarsened=False,
+                    )
+                    | models.Q(
+                        # isnull=False: a comparison with NULL is unknown, and a CHECK
+                        # passes on unknown.
+                        latitude__isnull=False,
+                        longitude__isnull=False,
+                        public_latitude__isnull=False,
+                        public_longitude__isnull=False,
+                        latitude__gte=-90,
+                        latitude__lte=90,
+                        longitude__gte=-180,
+                        longitude__lte=180,
+                        public_latitude__gte=-90,
+                        public_latitude__lte=90,
+                        public_longitude__gte=-180,
+                        public_longitude__lte=180,
+                    )
+                ),
+                name="challenges_issue_point_whole_in_range",
+            ),
         ]
         indexes = [
+            # Bounding-box reads (map data, nearby) on both databases.
+            models.Index(
+                fields=["public_latitude", "public_longitude"], name="challenges_issue_point"
+            ),
             models.Index(fields=["-created_at", "-id"], name="challenges_issue_recent"),
             models.Index(
                 fields=["district", "-created_at", "-id"], name="challenges_issue_district"

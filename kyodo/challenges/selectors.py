@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Avg, Count, F, QuerySet
+from django.db.models.functions import Floor
 from django.http import Http404
+from django.urls import reverse
 
+from kyodo.challenges import geo
 from kyodo.challenges.models import (
     Issue,
     IssueComment,
@@ -17,6 +20,7 @@ from kyodo.challenges.models import (
     Theme,
     ThemeMap,
 )
+from kyodo.challenges.workflow import IssueStatus
 from kyodo.core.audit import events_for
 from kyodo.core.models import AuditEvent
 from kyodo.guideline.models import District
@@ -152,6 +156,7 @@ def offers_user_can_link(user: Any, issue: Issue) -> list[OfferNeed]:
 
 
 def issue_page_context(user: Any, issue: Issue) -> dict[str, Any]:
+    nearby = nearby_for(issue)
     return {
         "offer_links": linked_offers(issue),
         "linkable_offers": offers_user_can_link(user, issue),
@@ -161,6 +166,14 @@ def issue_page_context(user: Any, issue: Issue) -> dict[str, Any]:
         "following": is_following(user, issue),
         "history": status_history(issue),
         "linked": linked_objects(issue),
+        "nearby": nearby,
+        "map_config": _detail_map_config(issue, nearby),
+        "coarse_metres": geo.COARSE_METRES,
+        "sees_exact_point": issue.latitude is not None
+        and (
+            getattr(user, "pk", None) == issue.author_id
+            or user.has_perm("challenges.triage_issue", issue)
+        ),
     }
 
 
@@ -206,3 +219,197 @@ def themes_with_issues(theme_map: ThemeMap) -> list[tuple[Theme, list[Issue]]]:
     ids = {i for t in themes for i in t.representative_ids}
     issues = {i.pk: i for i in visible_issues().filter(pk__in=ids).select_related("district")}
     return [(t, [issues[i] for i in t.representative_ids if i in issues]) for t in themes]
+
+
+# ---------------------------------------------------------------------------------------
+# Places: nearby issues, similar open issues, the map's data (kyodo/challenges/geo.py)
+# ---------------------------------------------------------------------------------------
+
+NEARBY_METRES = 500
+SIMILAR_METRES = 300
+SIMILAR_TITLE = 0.3  # bigram Dice coefficient; same place + this much title = "similar"
+SIMILAR_TITLE_NO_POINT = 0.6  # without a point: same district and a much closer title
+MAP_POINTS_ZOOM = 16  # at this zoom and closer the map shows single issues
+MAP_POINTS_BELOW = 300  # … and also at any zoom when the view holds at most this many
+MAP_MAX_POINTS = 1000
+
+OPEN_STATUSES = ("received", "reviewing", "in_progress")
+
+
+@dataclass
+class NearbyIssue:
+    issue: Issue
+    metres: int
+
+
+def _in_box(qs: QuerySet[Issue], box: tuple[float, float, float, float]) -> QuerySet[Issue]:
+    south, west, north, east = box
+    return qs.filter(
+        public_latitude__gte=south,
+        public_latitude__lte=north,
+        public_longitude__gte=west,
+        public_longitude__lte=east,
+    )
+
+
+def issues_near(
+    lat: float,
+    lon: float,
+    *,
+    metres: float = NEARBY_METRES,
+    exclude_id: int | None = None,
+    open_only: bool = False,
+    limit: int = 10,
+) -> list[NearbyIssue]:
+    """Visible issues whose public point is within `metres`, nearest first: an indexed
+    bounding box, then the exact distance on the rows inside it."""
+    qs = _in_box(visible_issues(), geo.bbox_around(lat, lon, metres)).select_related(
+        "district", "field"
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    found: list[NearbyIssue] = []
+    for issue in qs.order_by("-created_at", "-id")[:500]:
+        assert issue.public_latitude is not None and issue.public_longitude is not None
+        d = geo.distance_m(lat, lon, issue.public_latitude, issue.public_longitude)
+        if d <= metres:
+            found.append(NearbyIssue(issue=issue, metres=round(d)))
+    found.sort(key=lambda n: (n.metres, -n.issue.pk))
+    return found[:limit]
+
+
+def nearby_for(issue: Issue) -> list[NearbyIssue]:
+    """Other issues near this one's public point (none if it has no point or is hidden)."""
+    if issue.is_hidden or issue.public_latitude is None or issue.public_longitude is None:
+        return []
+    return issues_near(issue.public_latitude, issue.public_longitude, exclude_id=issue.pk)
+
+
+def similar_open_issues(
+    *, title: str, district: District | None, lat: float | None, lon: float | None
+) -> list[NearbyIssue]:
+    """Open issues that look like the one being raised: within SIMILAR_METRES with a
+    similar title, or (without a point) in the same district with a very similar title."""
+    if lat is not None and lon is not None:
+        near = issues_near(lat, lon, metres=SIMILAR_METRES, open_only=True, limit=200)
+        return [n for n in near if geo.title_similarity(title, n.issue.title) >= SIMILAR_TITLE][:5]
+    if district is None:
+        return []
+    rows = (
+        visible_issues()
+        .filter(district=district, status__in=OPEN_STATUSES)
+        .select_related("district", "field")
+        .order_by("-created_at", "-id")[:300]
+    )
+    return [
+        NearbyIssue(issue=i, metres=-1)
+        for i in rows
+        if geo.title_similarity(title, i.title) >= SIMILAR_TITLE_NO_POINT
+    ][:5]
+
+
+def _filtered_points(filters: IssueFilters) -> QuerySet[Issue]:
+    qs = Issue.objects.filter(hidden_at__isnull=True, public_latitude__isnull=False)
+    if filters.district:
+        qs = qs.filter(district__code=filters.district)
+    if filters.field:
+        qs = qs.filter(field__code=filters.field)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.tier:
+        qs = qs.filter(tier__code=filters.tier)
+    return qs
+
+
+def issue_map_data(
+    filters: IssueFilters, *, bbox: tuple[float, float, float, float] | None, zoom: int
+) -> dict[str, Any]:
+    """The map's layer as GeoJSON: for a wide view, grid clusters (one SQL GROUP BY on the
+    public point, cell size by zoom) with their counts; for a close view, or when few
+    issues are in view, the issues themselves (public points only). Hidden issues and
+    issues without a point are left out."""
+    qs = _filtered_points(filters)
+    if bbox is not None:
+        qs = _in_box(qs, bbox)
+    features: list[dict[str, Any]] = []
+    if zoom < MAP_POINTS_ZOOM:
+        step = geo.grid_step(zoom)
+        cells = list(
+            qs.annotate(
+                cy=Floor(F("public_latitude") / step), cx=Floor(F("public_longitude") / step)
+            )
+            .values("cy", "cx")
+            .annotate(n=Count("id"), lat=Avg("public_latitude"), lon=Avg("public_longitude"))
+            .order_by()
+        )
+        total = sum(c["n"] for c in cells)
+        if total > MAP_POINTS_BELOW:
+            for c in cells:
+                features.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [round(c["lon"], 5), round(c["lat"], 5)],
+                        },
+                        "properties": {"cluster": True, "count": c["n"]},
+                    }
+                )
+            return {
+                "type": "FeatureCollection",
+                "features": features,
+                "total": total,
+                "clustered": True,
+            }
+    rows = list(
+        qs.order_by("-created_at", "-id").values_list(
+            "id", "title", "status", "public_latitude", "public_longitude", "location_coarsened"
+        )[: MAP_MAX_POINTS + 1]
+    )
+    for pk, title, status, lat, lon, coarsened in rows[:MAP_MAX_POINTS]:
+        features.append(
+            {
+                "type": "Feature",
+                "id": pk,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "id": pk,
+                    "title": title,
+                    "status": status,
+                    "status_label": str(IssueStatus(status).label),
+                    "url": reverse("challenges:issue_detail", args=[pk]),
+                    "coarsened": coarsened,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "total": len(rows),
+        "clustered": False,
+        "truncated": len(rows) > MAP_MAX_POINTS,
+    }
+
+
+def _detail_map_config(issue: Issue, nearby: list[NearbyIssue]) -> dict[str, Any] | None:
+    if issue.is_hidden or issue.public_latitude is None or issue.public_longitude is None:
+        return None
+    return geo.map_config(
+        "detail",
+        point=[issue.public_latitude, issue.public_longitude],
+        title=issue.title,
+        coarsened=issue.location_coarsened,
+        coarseMetres=geo.COARSE_METRES,
+        nearby=[
+            [
+                n.issue.public_latitude,
+                n.issue.public_longitude,
+                n.issue.title,
+                n.issue.get_absolute_url(),
+            ]
+            for n in nearby
+        ],
+        messages={},
+    )

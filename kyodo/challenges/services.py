@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo.accounts.models import User
+from kyodo.challenges import geo
 from kyodo.challenges.home import invalidate_block
 from kyodo.challenges.models import (
     Issue,
@@ -53,8 +55,12 @@ def raise_issue(
     place_description: str = "",
     photo: UploadedFile | None = None,
     photo_alt: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    near_home: bool = False,
 ) -> Issue:
-    """A resident raises a local issue; they follow it automatically."""
+    """A resident raises a local issue; they follow it automatically. A point is optional;
+    when the author says it is near a home, the public sees it rounded to ~200 m."""
     if not actor.has_perm("challenges.add_issue"):
         raise PermissionDenied
     title = _required(title, _("Enter a short title for the issue."), "title_required")
@@ -65,8 +71,15 @@ def raise_issue(
             _("Describe what the photo shows, for people who cannot see it."),
             code="photo_alt_required",
         )
+    point = checked_point(latitude, longitude)
+    public = geo.coarsen(*point) if point and near_home else point
     with transaction.atomic():
         issue = Issue(
+            latitude=point[0] if point else None,
+            longitude=point[1] if point else None,
+            public_latitude=public[0] if public else None,
+            public_longitude=public[1] if public else None,
+            location_coarsened=bool(point and near_home),
             title=title[:120],
             description=description,
             district=district,
@@ -93,6 +106,30 @@ def raise_issue(
         content_changed(issue)
         invalidate_block(HOME_BLOCK_KEY)
     return issue
+
+
+def checked_point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    """Both coordinates or neither, finite, and inside the city's map area."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        raise ValidationError(
+            _("Give both the latitude and the longitude, or neither."), code="point_incomplete"
+        )
+    lat, lon = float(latitude), float(longitude)
+    if not (math.isfinite(lat) and math.isfinite(lon)) or not (
+        -90 <= lat <= 90 and -180 <= lon <= 180
+    ):
+        raise ValidationError(
+            _("The latitude must be between -90 and 90 and the longitude between -180 and 180."),
+            code="point_out_of_range",
+        )
+    if not geo.city_map().contains(lat, lon):
+        raise ValidationError(
+            _("The point is outside the city's area. Place it inside the city."),
+            code="point_outside_city",
+        )
+    return (round(lat, 6), round(lon, 6))
 
 
 def support_issue(*, actor: User, issue: Issue) -> bool:

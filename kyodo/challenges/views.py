@@ -7,15 +7,16 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyodo.accounts.models import User
-from kyodo.challenges import moderation, selectors, services
+from kyodo.challenges import geo, moderation, selectors, services
 from kyodo.challenges.forms import (
     AnswerForm,
     CommentForm,
@@ -28,6 +29,7 @@ from kyodo.challenges.forms import (
 )
 from kyodo.challenges.models import ContentReport
 from kyodo.challenges.workflow import IssueStatus, allowed_targets
+from kyodo.core.middleware import PERMISSIONS_POLICY
 from kyodo.core.pagination import keyset_paginate
 from kyodo.core.uploads import serve_upload
 from kyodo.guideline.models import District
@@ -60,16 +62,47 @@ def issue_list(request: HttpRequest) -> HttpResponse:
         page_size=20,
     )
     district = District.objects.filter(code=filters.district).first() if filters.district else None
+    map_query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("district", filters.district),
+                ("field", filters.field),
+                ("status", filters.status),
+                ("tier", filters.tier),
+            )
+            if v
+        }
+    )
     return render(
         request,
         "challenges/issue_list.html",
-        {"page": page, "form": form, "filters": filters, "district": district},
+        {
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "district": district,
+            "map_config": geo.map_config(
+                "list",
+                dataUrl=reverse("challenges:issue_map_data")
+                + (f"?{map_query}" if map_query else ""),
+                messages={
+                    "cluster": _("%(n)s issues around here: select to zoom in"),
+                    "inView": _("%(n)s issues with a place in this view of the map"),
+                    "failed": _("The map's issues could not be loaded. The list has them all."),
+                    "coarsened": _("Shown rounded to about 200 m"),
+                },
+            ),
+        },
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def issue_create(request: HttpRequest) -> HttpResponse:
+    """Raise an issue. Posting stops once to show open issues that look the same nearby
+    (and "Check before posting" shows them and the public point without posting), all on
+    the server, so it works without JavaScript."""
     if not request.user.has_perm("challenges.add_issue"):
         raise PermissionDenied
     initial = {}
@@ -79,27 +112,118 @@ def issue_create(request: HttpRequest) -> HttpResponse:
     elif getattr(request.user, "district_id", None):
         initial["district"] = request.user.district  # type: ignore[union-attr]
     form = IssueForm(request.POST or None, request.FILES or None, initial=initial)
+    similar: list[selectors.NearbyIssue] = []
+    preview: dict[str, object] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        lat, lon = data.get("latitude"), data.get("longitude")
         try:
-            issue = services.raise_issue(
-                actor=_actor(request),
-                title=data["title"],
-                description=data["description"],
-                district=data["district"],
-                field=data["field"],
-                place_description=data["place_description"],
-                photo=data.get("photo"),
-                photo_alt=data.get("photo_alt", ""),
-            )
+            point = services.checked_point(lat, lon)
         except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Thank you. Your issue was posted; you will be told when it changes.")
+            form.add_error("latitude", exc)
+            point = None
+        if form.is_valid():
+            similar = selectors.similar_open_issues(
+                title=data["title"],
+                district=data["district"],
+                lat=point[0] if point else None,
+                lon=point[1] if point else None,
             )
-            return redirect(issue)
-    return render(request, "challenges/issue_form.html", {"form": form})
+            checking = request.POST.get("action") == "preview"
+            if checking or (similar and not request.POST.get("similar_seen")):
+                public = geo.coarsen(*point) if point and data["near_home"] else point
+                preview = {
+                    "point": point,
+                    "public": public,
+                    "coarsened": bool(point and data["near_home"]),
+                }
+            else:
+                try:
+                    issue = services.raise_issue(
+                        actor=_actor(request),
+                        title=data["title"],
+                        description=data["description"],
+                        district=data["district"],
+                        field=data["field"],
+                        place_description=data["place_description"],
+                        photo=data.get("photo"),
+                        photo_alt=data.get("photo_alt", ""),
+                        latitude=point[0] if point else None,
+                        longitude=point[1] if point else None,
+                        near_home=bool(data["near_home"]),
+                    )
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Thank you. Your issue was posted; you will be told when it changes."),
+                    )
+                    return redirect(issue)
+    response = render(
+        request,
+        "challenges/issue_form.html",
+        {
+            "form": form,
+            "similar": similar,
+            "preview": preview,
+            "map_config": geo.map_config(
+                "pick",
+                latInput=form["latitude"].auto_id,
+                lonInput=form["longitude"].auto_id,
+                districtInput=form["district"].auto_id,
+                messages={
+                    "marker": _("The place of the issue (drag to move)"),
+                    "placed": _("Placed at latitude %(lat)s, longitude %(lon)s."),
+                    "locating": _("Finding your location…"),
+                    "outside": _("Your location is outside the city. Place the marker on the map."),
+                    "noLocation": _(
+                        "Your location could not be found. Place the marker on the map instead."
+                    ),
+                },
+            ),
+            "coarse_metres": geo.COARSE_METRES,
+        },
+    )
+    # The "use my location" button: this page alone may ask for the position.
+    response["Permissions-Policy"] = PERMISSIONS_POLICY.replace(
+        "geolocation=()", "geolocation=(self)"
+    )
+    return response
+
+
+@require_safe
+def issue_map_data(request: HttpRequest) -> JsonResponse:
+    """The list map's layer (GeoJSON): the list's filters, ?bbox=west,south,east,north and
+    ?zoom=; clusters for wide views, issues for close ones. Public points only."""
+    form = IssueFilterForm(request.GET or None)
+    filters = selectors.IssueFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.IssueFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+    try:
+        zoom = max(0, min(int(request.GET.get("zoom") or geo.DEFAULT_ZOOM), 20))
+    except ValueError:
+        zoom = geo.DEFAULT_ZOOM
+    bbox = geo.parse_bbox(request.GET.get("bbox") or "")
+    if bbox is None:
+        bbox = geo.city_map().bbox
+    data = selectors.issue_map_data(filters, bbox=bbox, zoom=zoom)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_safe
+def district_boundaries(request: HttpRequest) -> JsonResponse:
+    """The districts' boundaries from the guideline data (GeoJSON), or 404 if none."""
+    data = geo.district_boundaries()
+    if data is None:
+        raise Http404
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @require_safe

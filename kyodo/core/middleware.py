@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+
+def _tile_origin() -> str:
+    """The map tile server's origin (scheme://host[:port]) for img-src, or "" if unset."""
+    url = urlsplit(getattr(settings, "KYODO_MAP_TILE_URL", "") or "")
+    return f"{url.scheme}://{url.netloc}" if url.scheme in ("http", "https") and url.netloc else ""
+
 
 CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        f"img-src 'self' data: {_tile_origin()}".strip(),
         "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",

@@ -772,3 +772,77 @@ def upcoming_count() -> int:
 
 def kind_counts(events: list[Event]) -> Counter[str]:
     return Counter(e.kind for e in events)
+
+
+# ---------------------------------------------------------------------------------------
+# The month calendar (issue 29): the list's filters, days in Japan time
+# ---------------------------------------------------------------------------------------
+
+CALENDAR_MAX_EVENTS = 2000
+CALENDAR_FEED_MAX = 500
+
+
+def _calendar_queryset(filters: EventFilters) -> QuerySet[Event]:
+    qs = Event.objects.listed().select_related("organization", "district")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.district:
+        qs = qs.filter(district__code=filters.district)
+    if filters.field:
+        qs = qs.filter(fields__code=filters.field).distinct()
+    if filters.organization:
+        qs = qs.filter(organization_id=filters.organization)
+    return qs
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    events: list[Event]
+
+
+def month_calendar(filters: EventFilters, month: dt.date) -> list[list[CalendarDay]]:
+    """The weeks (Sunday first, as Japanese wall calendars) that show `month`, each day with
+    the listed events that are on it in Japan time (an event over several days is on each).
+    One query."""
+    first = month.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    start = first - dt.timedelta(days=(first.weekday() + 1) % 7)
+    span = (next_month - start).days
+    end = start + dt.timedelta(days=7 * -(-span // 7))
+    events = list(
+        _calendar_queryset(filters)
+        .filter(starts_at__lt=_start_of(end), ends_at__gte=_start_of(start))
+        .order_by("starts_at", "id")[:CALENDAR_MAX_EVENTS]
+    )
+    by_day: dict[dt.date, list[Event]] = {}
+    for event in events:
+        first_day = max(timezone.localtime(event.starts_at).date(), start)
+        last_day = min(timezone.localtime(event.ends_at).date(), end - dt.timedelta(days=1))
+        day = first_day
+        while day <= last_day:
+            by_day.setdefault(day, []).append(event)
+            day += dt.timedelta(days=1)
+    weeks: list[list[CalendarDay]] = []
+    day = start
+    while day < end:
+        week = []
+        for _i in range(7):
+            week.append(CalendarDay(day, day.month == first.month, by_day.get(day, [])))
+            day += dt.timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
+def calendar_feed_events(filters: EventFilters) -> list[Event]:
+    """The iCal subscription of a filter: from 90 days ago (or date_from) onwards."""
+    since = (
+        _start_of(filters.date_from)
+        if filters.date_from
+        else timezone.now() - dt.timedelta(days=90)
+    )
+    qs = _calendar_queryset(filters).filter(starts_at__gte=since)
+    if filters.date_to:
+        qs = qs.filter(starts_at__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
+    return list(qs.select_related("room__facility").order_by("starts_at", "id")[:CALENDAR_FEED_MAX])

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyodo.accounts.models import User
 from kyodo.core.exports import csv_response, xlsx_response
+from kyodo.core.fields import fold_digits
 from kyodo.core.formatting import current_fiscal_year, fiscal_year_label
 from kyodo.events import selectors, services
 from kyodo.events.forms import (
@@ -60,6 +62,22 @@ def _cursor(request: HttpRequest) -> str | None:
 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _list_filters(request)
+    page = selectors.event_list(filters, cursor=_cursor(request))
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "can_add": request.user.has_perm("events.add_event"),
+        },
+    )
+
+
+def _list_filters(request: HttpRequest) -> tuple[EventFilterForm, selectors.EventFilters]:
+    """The list's filters from the query string (invalid values are ignored, never a 500)."""
     form = EventFilterForm(request.GET or None)
     filters = selectors.EventFilters()
     if form.is_bound and form.is_valid():
@@ -72,16 +90,62 @@ def event_list(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
             past=data["past"],
         )
-    page = selectors.event_list(filters, cursor=_cursor(request))
+    return form, filters
+
+
+def _month(value: str | None) -> dt.date:
+    """?month=2026-12 (full-width digits accepted); this month in Japan otherwise."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(p) for p in fold_digits(value or "").split("-"))
+        return dt.date(year, month, 1) if 2000 <= year <= 2100 else today.replace(day=1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@require_safe
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    """A month of events (a grid; a list of weeks on phones) with the list's filters."""
+    form, filters = _list_filters(request)
+    month = _month(request.GET.get("month"))
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("kind", filters.kind),
+                ("district", filters.district),
+                ("field", filters.field),
+            )
+            if v
+        }
+    )
     return render(
         request,
-        "events/event_list.html",
+        "events/event_calendar.html",
         {
             "form": form,
-            "page": page,
             "filters": filters,
-            "can_add": request.user.has_perm("events.add_event"),
+            "month": month,
+            "prev_month": prev_month,
+            "next_month": next_month,
+            "today": timezone.localdate(),
+            "weeks": selectors.month_calendar(filters, month),
+            "query": query,
         },
+    )
+
+
+@require_safe
+def ical_list(request: HttpRequest) -> HttpResponse:
+    """An iCal subscription of the list's filters (kind, district, field, dates)."""
+    _form, filters = _list_filters(request)
+    return calendar_response(
+        selectors.calendar_feed_events(filters),
+        name=_("Events and volunteering"),
+        filename="events",
+        stamp=timezone.now(),
     )
 
 

@@ -8,6 +8,7 @@ and is idempotent: rows are matched by `code` and updated in place.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -417,6 +418,27 @@ def read_guideline_file(path: str | Path) -> dict[str, Any]:
         raise GuidelineDataError([f"{path}: not valid TOML ({exc})"]) from exc
 
 
+def _read_boundaries(settings: dict[str, Any], folder: Path) -> None:
+    """[settings.map] boundaries_file = "x.geojson" (beside the TOML file): the districts'
+    boundaries as a GeoJSON FeatureCollection whose features carry properties.code. It is
+    stored as the setting "map.boundaries" so pages need no file at run time."""
+    name = settings.get("map.boundaries_file")
+    if not name:
+        return
+    file = folder / str(name)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise GuidelineDataError([f"settings.map.boundaries_file: {file} not found"]) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GuidelineDataError([f"settings.map.boundaries_file: not valid JSON ({exc})"]) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise GuidelineDataError(
+            ["settings.map.boundaries_file: must be a GeoJSON FeatureCollection"]
+        )
+    settings["map.boundaries"] = data
+
+
 Progress = Callable[[str], None]
 
 
@@ -424,6 +446,7 @@ Progress = Callable[[str], None]
 def load_guideline(path: str | Path, *, progress: Progress | None = None) -> dict[str, int]:
     """Validate then upsert everything in one transaction. Returns the rows per section."""
     clean = parse_guideline(read_guideline_file(path))
+    _read_boundaries(clean["settings"], Path(path).parent)
     say = progress or (lambda _msg: None)
     counts: dict[str, int] = {}
 

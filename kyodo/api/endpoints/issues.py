@@ -7,20 +7,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from kyodo.api.auth import SIGNED_IN, caller
 from kyodo.api.errors import error_responses
 from kyodo.api.schemas import CodeName, PageQuery, code_name, page_schema, paginate
-from kyodo.challenges import selectors, services
+from kyodo.challenges import geo, selectors, services
 from kyodo.challenges.models import Issue, IssueComment
 from kyodo.guideline.models import District
 from kyodo.guideline.models import Field as GuidelineField
 
 router = Router(tags=["issues"])
+
+
+class IssueLocation(Schema):
+    latitude: float = Field(description="public point, WGS84 degrees")
+    longitude: float = Field(description="public point, WGS84 degrees")
+    coarsened: bool = Field(
+        description="true when the author said the place is near a home: the point is the "
+        "centre of a ~200 m grid cell, not the exact spot (which is never published)"
+    )
 
 
 class IssueOut(Schema):
@@ -31,6 +43,7 @@ class IssueOut(Schema):
     district: CodeName
     field: CodeName
     place_description: str
+    location: IssueLocation | None = Field(description="the public point, if one was given")
     status: str
     tier: CodeName | None
     tier_explanation: str
@@ -76,6 +89,7 @@ def issue_out(issue: Issue) -> dict[str, Any]:
         "district": code_name(issue.district),
         "field": code_name(issue.field),
         "place_description": "" if hidden else issue.place_description,
+        "location": None if hidden else public_location(issue),
         "status": issue.status,
         "tier": code_name(issue.tier) if issue.tier else None,
         "tier_explanation": issue.tier_explanation,
@@ -90,6 +104,17 @@ def issue_out(issue: Issue) -> dict[str, Any]:
         "comment_count": issue.comment_count,
         "created_at": issue.created_at,
         "status_changed_at": issue.status_changed_at,
+    }
+
+
+def public_location(issue: Issue) -> dict[str, Any] | None:
+    """The public point only: never the precise point of a rounded one."""
+    if issue.public_latitude is None or issue.public_longitude is None:
+        return None
+    return {
+        "latitude": issue.public_latitude,
+        "longitude": issue.public_longitude,
+        "coarsened": issue.location_coarsened,
     }
 
 
@@ -124,6 +149,107 @@ def list_issues(request: HttpRequest, filters: Query[IssueFilters], page: Query[
     )
 
 
+class PointGeometry(Schema):
+    type: str = "Point"
+    coordinates: list[float] = Field(description="[longitude, latitude] (GeoJSON order)")
+
+
+class IssueFeatureProperties(Schema):
+    id: int
+    title: str
+    status: str
+    district: str = Field(description="district code")
+    field: str = Field(description="field code")
+    support_count: int
+    created_at: dt.datetime
+    url: str
+    coarsened: bool
+
+
+class IssueFeature(Schema):
+    type: str = "Feature"
+    id: int
+    geometry: PointGeometry
+    properties: IssueFeatureProperties
+
+
+class IssueFeatureCollection(Schema):
+    type: str = "FeatureCollection"
+    features: list[IssueFeature]
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")
+
+
+class GeoQuery(Schema):
+    bbox: str | None = Field(
+        None, description="west,south,east,north in degrees (only issues inside it)"
+    )
+
+
+def issue_feature(issue: Issue) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": issue.pk,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [issue.public_longitude, issue.public_latitude],
+        },
+        "properties": {
+            "id": issue.pk,
+            "title": issue.title,
+            "status": issue.status,
+            "district": issue.district.code,
+            "field": issue.field.code,
+            "support_count": issue.support_count,
+            "created_at": issue.created_at,
+            "url": f"{settings.SITE_URL}{issue.get_absolute_url()}",
+            "coarsened": issue.location_coarsened,
+        },
+    }
+
+
+@router.get("/geojson", response={200: IssueFeatureCollection, **error_responses(422, 429)})
+def issues_geojson(
+    request: HttpRequest,
+    filters: Query[IssueFilters],
+    geo_query: Query[GeoQuery],
+    page: Query[PageQuery],
+) -> Any:
+    """The issues layer as GeoJSON (RFC 7946), newest first: visible issues with a point,
+    public points only (a point near a home is rounded to ~200 m). Same filters as the list;
+    `bbox` narrows to a box; pages of up to `limit` features with `next_cursor`."""
+    queryset = selectors.issue_list(
+        selectors.IssueFilters(
+            district=filters.district or "",
+            field=filters.field or "",
+            status=filters.status or "",
+            tier=filters.tier or "",
+        )
+    ).filter(hidden_at__isnull=True, public_latitude__isnull=False)
+    if geo_query.bbox:
+        box = geo.parse_bbox(geo_query.bbox)
+        if box is None:
+            raise HttpError(422, _("bbox must be west,south,east,north in degrees."))
+        south, west, north, east = box
+        queryset = queryset.filter(
+            public_latitude__gte=south,
+            public_latitude__lte=north,
+            public_longitude__gte=west,
+            public_longitude__lte=east,
+        )
+    result = paginate(
+        queryset,
+        ordering=("-created_at", "-id"),
+        cursor=page.cursor,
+        limit=page.limit,
+        serialize=issue_feature,
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": result["items"],
+        "next_cursor": result["next_cursor"],
+    }
+
+
 @router.get("/{issue_id}", response={200: IssueOut, **error_responses(404, 429)})
 def get_issue(request: HttpRequest, issue_id: int) -> Any:
     """One local issue."""
@@ -149,6 +275,11 @@ class IssueIn(Schema):
     district: str = Field(description="district code")
     field: str = Field(description="field code")
     place_description: str = Field("", max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90, description="WGS84 degrees")
+    longitude: float | None = Field(None, ge=-180, le=180, description="WGS84 degrees")
+    near_home: bool = Field(
+        False, description="the place is near a home: publish the point rounded to ~200 m"
+    )
 
 
 @router.post(
@@ -168,6 +299,9 @@ def raise_issue(request: HttpRequest, payload: IssueIn) -> Any:
         district=district,
         field=field,
         place_description=payload.place_description,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        near_home=payload.near_home,
     )
     return 201, issue_out(selectors.get_issue_for(caller(request), issue.pk))
 
