@@ -68,11 +68,28 @@ def linebreaks(value: str) -> Markup:
     return html
 
 
+class TemplatePrintedNone(ValueError):
+    """A template printed None (`{{ value }}` where value is None): a missing value shows as
+    the word "None" on the page. Raised under test; on the site it prints ""."""
+
+
+def finalize(value: Any) -> Any:
+    """Jinja2's finalize hook: every `{{ … }}` passes through it before it is printed."""
+    if value is None:
+        if getattr(settings, "KYODO_TEMPLATE_NONE_IS_ERROR", False):
+            raise TemplatePrintedNone(
+                "a template printed None; write {{ value or '' }} or a word for the missing value"
+            )
+        return ""
+    return value
+
+
 def environment(**options: Any) -> Environment:
     options.setdefault("extensions", [])
     options["extensions"] = [*options["extensions"], "jinja2.ext.i18n", "jinja2.ext.do"]
     # A misspelt variable is an error, not a silently empty string.
     options.setdefault("undefined", StrictUndefined)
+    options.setdefault("finalize", finalize)
     env = Environment(**options)  # noqa: S701 - autoescape is set in settings.TEMPLATES
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext

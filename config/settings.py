@@ -187,6 +187,9 @@ else:
 # public model starts a new generation at once; see kyodo/core/pagecache.py.
 # Off by default with DEBUG (a template being edited shows at once).
 KYODO_PAGE_CACHE_SECONDS = int(os.environ.get("KYODO_PAGE_CACHE_SECONDS", "0" if DEBUG else "30"))
+# A template that prints None: "" on the site; an error under test (tests/pytest_env.py), so
+# a page never shows a literal "None" unnoticed.
+KYODO_TEMPLATE_NONE_IS_ERROR = env_bool("KYODO_TEMPLATE_NONE_IS_ERROR", False)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,5 +11,7 @@ for key, value in {
     # Off in tests (each test's data differs; the cache's own tests turn it on).
     "KYODO_PAGE_CACHE_SECONDS": "0",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    # A page that prints None fails the test that renders it (config/jinja2.py finalize).
+    "KYODO_TEMPLATE_NONE_IS_ERROR": "1",
 }.items():
     os.environ.setdefault(key, value)

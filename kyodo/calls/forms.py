@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.calls import money
 from kyodo.calls.models import (
@@ -256,6 +257,7 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         app: Application = self.instance
         self.fields["round"].queryset = app.call.rounds.all()  # type: ignore[attr-defined]
+        self.fields["round"].label = _("Review round")  # the model field has no translated name
         self.fields["co_applicants"].queryset = (  # type: ignore[attr-defined]
             Organization.objects.groups()
             .public()
@@ -273,14 +275,16 @@ class ApplicationForm(forms.ModelForm):
 
 class IncomeLineForm(forms.Form):
     source = forms.ChoiceField(
-        label=_("Source"), choices=IncomeSource.choices, initial=IncomeSource.SUBSIDY
+        label=pgettext_lazy("budget income", "Source"),
+        choices=IncomeSource.choices,
+        initial=IncomeSource.SUBSIDY,
     )
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
     amount_yen = yen_field(_("Amount (yen)"))
 
 
 class ExpenseLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=())
+    category = forms.ChoiceField(label=pgettext_lazy("budget line", "Category"), choices=())
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
     unit_price_yen = yen_field(_("Unit price (yen)"))
     quantity = count_field(_("Quantity"), min_value=1, max_value=1_000_000, initial=1)
@@ -449,7 +453,7 @@ class SettlementForm(forms.Form):
 
 class SettlementLineForm(forms.Form):
     keep = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=())
+    category = forms.ChoiceField(label=pgettext_lazy("budget line", "Category"), choices=())
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
     amount_yen = yen_field(_("Amount spent (yen)"))
     is_eligible = forms.BooleanField(

@@ -13,6 +13,7 @@ from django.db.models.functions import Mod
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.calls.workflow import (
     ApplicationStatus,
@@ -414,7 +415,9 @@ class IncomeLine(models.Model):
         Application, on_delete=models.CASCADE, related_name="income_lines"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    source = models.CharField(_("source"), max_length=20, choices=IncomeSource.choices)
+    source = models.CharField(
+        pgettext_lazy("budget income", "source"), max_length=20, choices=IncomeSource.choices
+    )
     description = models.CharField(_("details"), max_length=200, blank=True)
     amount_yen = models.PositiveBigIntegerField(_("amount (yen)"))
 
@@ -439,7 +442,7 @@ class ExpenseLine(models.Model):
         Application, on_delete=models.CASCADE, related_name="expense_lines"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    category = models.CharField(_("category"), max_length=40)
+    category = models.CharField(pgettext_lazy("budget line", "category"), max_length=40)
     description = models.CharField(_("details"), max_length=200, blank=True)
     unit_price_yen = models.PositiveBigIntegerField(_("unit price (yen)"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
@@ -779,7 +782,7 @@ class SettlementLine(models.Model):
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="settlement_lines")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    category = models.CharField(_("category"), max_length=40)
+    category = models.CharField(pgettext_lazy("budget line", "category"), max_length=40)
     description = models.CharField(_("details"), max_length=200, blank=True)
     amount_yen = models.PositiveBigIntegerField(_("amount spent (yen)"))
     is_eligible = models.BooleanField(_("eligible for the subsidy"), default=True)

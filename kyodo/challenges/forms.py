@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.challenges.workflow import IssueStatus
 from kyodo.core.fields import fold_digits
@@ -120,7 +121,7 @@ class IssueFilterForm(forms.Form):
     )
     tier = forms.ChoiceField(label=_("Who should act"), required=False)
     sort = forms.ChoiceField(
-        label=_("Order"),
+        label=pgettext_lazy("sort", "Order"),
         required=False,
         choices=[("new", _("Newest first")), ("supported", _("Most supported first"))],
     )

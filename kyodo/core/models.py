@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -38,7 +39,7 @@ class AuditEvent(models.Model):
     )
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=300, blank=True)
-    from_state = models.CharField(_("from"), max_length=50, blank=True)
+    from_state = models.CharField(pgettext_lazy("audit change", "from"), max_length=50, blank=True)
     to_state = models.CharField(_("to"), max_length=50, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

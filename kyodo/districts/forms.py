@@ -4,13 +4,14 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.guideline.models import Field
 from kyodo.organizations.models import Organization
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=150)
     held_at = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -49,7 +50,7 @@ class MemberForm(forms.Form):
 
 
 class SubcommitteeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("subcommittee", "Name"), max_length=60)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False)
     lead = forms.ModelChoiceField(

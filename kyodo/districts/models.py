@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.core.models import TimeStampedModel
 from kyodo.guideline.models import District, Field
@@ -113,7 +114,7 @@ MEETING_TRANSITIONS: dict[str, set[str]] = {
 
 class Meeting(TimeStampedModel):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings")
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=150)
     held_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=150, blank=True)
     agenda = models.TextField(_("agenda"))

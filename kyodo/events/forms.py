@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.events.models import Event, EventKind, Facility, Question, Room, Slot
 from kyodo.guideline.models import District, Field
@@ -208,7 +209,7 @@ class BookingRequestForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Group"), queryset=Organization.objects.none())
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     slot = forms.ChoiceField(label=_("Time slot"), choices=Slot.choices, widget=forms.RadioSelect)
-    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    purpose = forms.CharField(label=pgettext_lazy("room booking", "Purpose"), max_length=200)
     expected_people = forms.IntegerField(label=_("Expected number of people"), min_value=1)
 
     def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.core.models import TimeStampedModel
 from kyodo.events.workflow import (
@@ -158,7 +159,7 @@ class RoomBooking(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(pgettext_lazy("room booking", "purpose"), max_length=200)
     expected_people = models.PositiveIntegerField(_("expected number of people"))
     status = models.CharField(
         _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    CANCELLED = "cancelled", _("Cancelled")
+    PUBLISHED = "published", pgettext_lazy("event status", "Published")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("registration status", "Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
 
 class BookingStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    CONFIRMED = "confirmed", _("Confirmed")
+    REQUESTED = "requested", pgettext_lazy("booking status", "Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("booking status", "Confirmed")
     REFUSED = "refused", _("Refused")
     LOST_LOTTERY = "lost_lottery", _("Not drawn in the lottery")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
 
 
 class RegistrationState(models.TextChoices):

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.guideline.models import District
 from kyodo.organizations.models import Organization
@@ -37,7 +38,7 @@ class NewsForm(forms.Form):
 class NewsFilterForm(forms.Form):
     district = forms.ChoiceField(label=_("District"), required=False)
     source = forms.ChoiceField(
-        label=_("From"),
+        label=pgettext_lazy("sender", "From"),
         required=False,
         choices=[("", _("Everyone")), ("city", _("The city")), ("groups", _("Groups"))],
     )

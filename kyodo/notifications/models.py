@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -76,7 +77,10 @@ class DeliveryPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     frequency = models.CharField(
-        _("e-mail"), max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE
+        pgettext_lazy("notification frequency", "e-mail"),
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
     )
     last_digest_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

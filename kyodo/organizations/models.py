@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.core.models import TimeStampedModel
 from kyodo.guideline.models import District, Field, OrganizationType
@@ -56,7 +57,7 @@ class Organization(TimeStampedModel):
     # Registration (団体登録): provisional online, verified by a coordinator (本登録),
     # expiring at the end of the fiscal year unless renewed.
     registration_status = models.CharField(
-        _("registration"),
+        pgettext_lazy("organization registration", "registration"),
         max_length=20,
         choices=RegistrationStatus.choices,
         default=RegistrationStatus.PROVISIONAL,
@@ -125,7 +126,7 @@ class MembershipRole(models.TextChoices):
 
 
 class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("membership status", "Active")
     INVITED = "invited", _("Invited")
     REQUESTED = "requested", _("Asked to join")
     LEFT = "left", _("Left")
@@ -297,7 +298,7 @@ class OfferKind(models.TextChoices):
 class OfferCategory(models.TextChoices):
     SKILLS = "skills", _("Skills and know-how")
     VENUE = "venue", _("Venue")
-    EQUIPMENT = "equipment", _("Equipment")
+    EQUIPMENT = "equipment", pgettext_lazy("offer category", "Equipment")
     VOLUNTEERS = "volunteers", _("Volunteers")
     FUNDING = "funding", _("Funding")
     OTHER = "other", _("Other")

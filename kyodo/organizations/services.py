@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
@@ -621,7 +622,9 @@ def decide_join_request(*, actor: User, membership: Membership, approve: bool) -
             .get(pk=membership.pk)
         )
         if membership.status != MembershipStatus.REQUESTED:
-            raise ValidationError(_("This request has already been answered."), code="answered")
+            raise ValidationError(
+                pgettext("join request", "This request has already been answered."), code="answered"
+            )
         membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.LEFT
         membership.save(update_fields=["status", "updated_at"])
         forget_memberships(membership.user)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.privacy.models import RequestKind
 from kyodo.privacy.selectors import AuditFilter, audit_target_types
@@ -20,7 +21,7 @@ class ContentTypeChoiceField(forms.ModelChoiceField):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(
-        label=_("Who"),
+        label=pgettext_lazy("audit", "Who"),
         required=False,
         max_length=200,
         help_text=_("Part of the e-mail address, or “system”."),

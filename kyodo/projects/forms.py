@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.accounts.models import User
 from kyodo.core.formatting import current_fiscal_year
@@ -297,7 +298,9 @@ class ProgressReportForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     reported_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
-    participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
+    participants = forms.IntegerField(
+        label=pgettext_lazy("count", "Participants"), min_value=0, required=False
+    )
     photo = forms.ImageField(label=_("Photo"), required=False)
     photo_alt = forms.CharField(label=_("What the photo shows"), max_length=200, required=False)
     attachment = forms.FileField(label=_("Attachment"), required=False)
@@ -326,7 +329,7 @@ class IndicatorForm(forms.Form):
 
 
 class ChangeRequestForm(forms.Form):
-    summary = forms.CharField(label=_("Change"), max_length=200)
+    summary = forms.CharField(label=pgettext_lazy("change request", "Change"), max_length=200)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     new_period_end = forms.DateField(
         label=_("New end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -341,7 +344,7 @@ class DecideChangeForm(forms.Form):
         label=_("Decide for"), queryset=Organization.objects.none()
     )
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("change request", "Decision"),
         choices=[("approve", _("Agree to the change")), ("reject", _("Do not agree"))],
         widget=forms.RadioSelect,
     )
@@ -361,7 +364,7 @@ class CompletionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    participants = forms.IntegerField(label=_("Participants"), min_value=0)
+    participants = forms.IntegerField(label=pgettext_lazy("count", "Participants"), min_value=0)
     actual_city_yen = forms.IntegerField(label=_("Actual city spending (yen)"), min_value=0)
     actual_partner_yen = forms.IntegerField(label=_("Actual partner spending (yen)"), min_value=0)
 

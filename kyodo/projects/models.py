@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.core.models import TimeStampedModel
 from kyodo.guideline.models import (
@@ -138,7 +139,7 @@ class Project(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="projects",
     )
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    source = models.CharField(pgettext_lazy("origin", "source"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -234,7 +235,7 @@ class Target(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.CharField(_("outcome target"), max_length=200)
-    target_value = models.CharField(_("target"), max_length=100, blank=True)
+    target_value = models.CharField(pgettext_lazy("goal", "target"), max_length=100, blank=True)
     actual_value = models.CharField(_("result"), max_length=100, blank=True)
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
 
@@ -410,8 +411,8 @@ class ChangeRequest(models.Model):
                 name="projects_change_status_valid",
             )
         ]
-        verbose_name = _("change request")
-        verbose_name_plural = _("change requests")
+        verbose_name = pgettext_lazy("agreement", "change request")
+        verbose_name_plural = pgettext_lazy("agreement", "change requests")
 
     def __str__(self) -> str:
         return self.summary

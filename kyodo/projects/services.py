@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
@@ -1144,7 +1145,8 @@ def decide_change(
         request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
         if request.status != ChangeRequestStatus.PENDING:
             raise ValidationError(
-                _("This change request has already been decided."), code="invalid_state"
+                pgettext("agreement", "This change request has already been decided."),
+                code="invalid_state",
             )
         try:
             with transaction.atomic():

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyodo.core.models import TimeStampedModel
 from kyodo.guideline.models import CollaborationForm, District, Field, OrganizationType, Principle
@@ -145,7 +146,7 @@ class SurveyPeriod(TimeStampedModel):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("survey", "closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-fiscal_year"]

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocType(models.TextChoices):
-    ORGANIZATION = "organization", _("Organizations")
+    ORGANIZATION = "organization", pgettext_lazy("content type", "Organizations")
     ISSUE = "issue", _("Local issues")
     PROJECT = "project", _("Projects")
     AGREEMENT = "agreement", _("Agreements")
     CALL = "call", _("Calls")
-    DECISION = "decision", _("Decisions")
-    EVENT = "event", _("Events")
+    DECISION = "decision", pgettext_lazy("content type", "Decisions")
+    EVENT = "event", pgettext_lazy("content type", "Events")
     OFFER_NEED = "offer_need", _("Offers and needs")
     NEWS = "news", _("News")
 
