@@ -11,3 +11,15 @@ class DistrictsConfig(AppConfig):
         from kyodo.core.hooks import NavItem, register_nav_item
 
         register_nav_item(NavItem("districts:list", _("Districts"), 15))
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.districts import tasks
+
+    register_periodic_task(
+        PeriodicTask("districts.digests", tasks.send_district_digests_task, at=dt.time(7, 30))
+    )
