@@ -23,18 +23,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: a fresh clone → a working site with Kawagoe demo data on SQLite.
+## make run: a fresh clone → the whole product with Kawagoe demo data on SQLite: the web server,
+## the task worker (e-mail, digests) and the scheduler, together (Ctrl+C stops all three).
+## Mail is kept in var/mail/ and readable at /notifications/mail/ unless EMAIL_HOST is set.
 run: install
 	$(BIN)/python manage.py translations compile
 	$(BIN)/python manage.py migrate --no-input
 	KYODO_MANIFEST_STATIC=1 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	@echo "Kyodo is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	KYODO_MANIFEST_STATIC=1 SECURE_COOKIES=$${SECURE_COOKIES:-0} $(BIN)/gunicorn config.wsgi:application \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads 1 \
-		--access-logfile - --timeout 60
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
 
-## Background tasks (notifications, digests, open-data package): run beside `make run`.
+## The task worker alone (when the web server runs elsewhere); `make run` already starts it.
 worker: install
 	$(BIN)/python manage.py db_worker
 

@@ -34,6 +34,18 @@ class ChallengesConfig(AppConfig):
             author=lambda c: c.author,
             title=lambda c: _("Comment on “%(title)s”") % {"title": c.issue.title},
         )
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.challenges import tasks
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+
+    register_periodic_task(
+        PeriodicTask("challenges.theme_map", tasks.build_theme_map_task, at=dt.time(2, 0))
+    )
 
 
 def new_issues_block() -> dict[str, object]:

@@ -70,3 +70,18 @@ class DemoDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.app_label} (seed {self.seed}, scale {self.scale})"
+
+
+class ScheduledTaskRun(models.Model):
+    """When the scheduler last enqueued each periodic task (kyodo.core.hooks.PeriodicTask), so a
+    restarted scheduler, or a second one, does not enqueue the same run twice."""
+
+    key = models.CharField(_("task"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled task run")
+        verbose_name_plural = _("scheduled task runs")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.last_enqueued_at}"

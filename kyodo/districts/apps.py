@@ -15,3 +15,15 @@ class DistrictsConfig(AppConfig):
         from kyodo.guideline.loader import guideline_loaded
 
         guideline_loaded.connect(councils_from_guideline, dispatch_uid="district-councils")
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.districts import tasks
+
+    register_periodic_task(
+        PeriodicTask("districts.digests", tasks.send_district_digests_task, at=dt.time(7, 30))
+    )

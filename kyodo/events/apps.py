@@ -21,3 +21,19 @@ class EventsConfig(AppConfig):
         register_personal_data_exporter("event_registrations", personal_data.export_registrations)
         register_account_deletion_handler("events", personal_data.release_on_deletion)
         register_private_data_grant("events", personal_data.organiser_may_see_contact)
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.events import tasks
+
+    # Reminders of tomorrow's events each morning; lotteries drawn early each day.
+    register_periodic_task(
+        PeriodicTask("events.reminders", tasks.send_event_reminders, at=dt.time(9, 0))
+    )
+    register_periodic_task(
+        PeriodicTask("events.booking_lotteries", tasks.run_due_booking_lotteries, at=dt.time(0, 30))
+    )

@@ -6,3 +6,16 @@ class NotificationsConfig(AppConfig):
     name = "kyodo.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        import datetime as dt
+
+        from kyodo.core.hooks import PeriodicTask, register_periodic_task
+        from kyodo.notifications import tasks
+
+        register_periodic_task(
+            PeriodicTask("notifications.daily_digest", tasks.send_daily_digests, at=dt.time(7, 0))
+        )
+        register_periodic_task(
+            PeriodicTask("notifications.weekly_digest", tasks.send_weekly_digests, at=dt.time(7, 0))
+        )

@@ -130,3 +130,14 @@ def _send_digest(user: User, frequency: str, now: dt.datetime) -> bool:
 @task()
 def send_digests_task(frequency: str) -> int:
     return send_digests(frequency)
+
+
+@task()
+def send_daily_digests() -> int:
+    return send_digests(Frequency.DAILY)
+
+
+@task()
+def send_weekly_digests() -> int:
+    """Run daily: each person gets at most one weekly digest a week (DIGEST_MIN_GAP)."""
+    return send_digests(Frequency.WEEKLY)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("settings/", views.preferences, name="preferences"),
     path("follow/", views.follow, name="follow"),
+    path("mail/", views.mail_list, name="mail-list"),
+    path("mail/<str:name>/", views.mail_detail, name="mail-detail"),
 ]

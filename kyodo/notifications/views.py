@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from django.contrib import messages
@@ -12,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from markupsafe import Markup, escape
 
 from kyodo.accounts.models import User
 from kyodo.core.pagination import keyset_paginate
-from kyodo.notifications import selectors, services
+from kyodo.notifications import mailbox, selectors, services
 from kyodo.notifications.forms import DeliveryPreferenceForm, FollowForm
 from kyodo.notifications.registry import followable
 
@@ -114,3 +116,43 @@ def follow(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("You no longer follow this."))
     fallback = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "notifications:inbox"
     return redirect(_safe_next(request, form.cleaned_data.get("next")) or fallback)
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _linkify(text: str) -> Markup:
+    """Plain-text mail with its links made clickable (everything else escaped)."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        out.append(str(escape(text[last : match.start()])))
+        href = escape(match.group(0))
+        out.append(f'<a href="{href}">{href}</a>')
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))  # noqa: S704 (every piece escaped above)
+
+
+@require_safe
+@login_required
+def mail_list(request: HttpRequest) -> HttpResponse:
+    """Development only (the mailbox e-mail backend): the mail the site sent to this person."""
+    if not mailbox.mailbox_enabled():
+        raise Http404
+    return render(
+        request, "notifications/mail_list.html", {"mails": mailbox.mails_for(request.user)}
+    )
+
+
+@require_safe
+@login_required
+def mail_detail(request: HttpRequest, name: str) -> HttpResponse:
+    if not mailbox.mailbox_enabled():
+        raise Http404
+    mail = mailbox.get_mail_for(request.user, name)
+    if mail is None:
+        raise Http404
+    return render(
+        request, "notifications/mail_detail.html", {"mail": mail, "body": _linkify(mail.body)}
+    )

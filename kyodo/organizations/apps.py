@@ -35,3 +35,17 @@ class OrganizationsConfig(AppConfig):
         register_my_page_section(
             "organizations", 10, "organizations/me_section.html", my_organizations_section
         )
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.organizations import tasks
+
+    register_periodic_task(
+        PeriodicTask(
+            "organizations.expire_registrations", tasks.expire_registrations, at=dt.time(1, 0)
+        )
+    )

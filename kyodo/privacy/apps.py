@@ -13,3 +13,15 @@ class PrivacyConfig(AppConfig):
         from kyodo.privacy import services
 
         register_personal_data_exporter("privacy_requests", services.privacy_requests_export)
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.privacy import tasks
+
+    register_periodic_task(
+        PeriodicTask("privacy.anonymise_expired", tasks.anonymise_expired_data, at=dt.time(3, 0))
+    )

@@ -29,3 +29,17 @@ class ProjectsConfig(AppConfig):
 
         register_nav_item(NavItem("projects:list", _("Projects"), 30))
         register_org_section("projects", 30, "projects/org_section.html", org_projects_section)
+        _register_periodic_tasks()
+
+
+def _register_periodic_tasks() -> None:
+    import datetime as dt
+
+    from kyodo.core.hooks import PeriodicTask, register_periodic_task
+    from kyodo.projects import tasks
+
+    register_periodic_task(
+        PeriodicTask(
+            "projects.evaluation_reminders", tasks.send_evaluation_reminders, at=dt.time(9, 30)
+        )
+    )
