@@ -219,7 +219,13 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# One counter per (client address, account) pair: failures against one account from one client
+# throttle that pair only, so an attacker elsewhere cannot lock the owner out, and failures for
+# made-up accounts from one address do not lock everyone behind it (docs/accounts.md).
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# The client address as kyodo.core.clientip reads it (the proxy's header only behind
+# BEHIND_PROXY with KYODO_TRUSTED_PROXY_COUNT trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "kyodo.core.clientip.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = None
@@ -239,7 +245,13 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# How many reverse proxies append to X-Forwarded-For in front of the site (nginx alone: 1).
+# 0 (the default) never reads the header: the socket's address is the client.
+KYODO_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("KYODO_TRUSTED_PROXY_COUNT", "1" if BEHIND_PROXY else "0")
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)

@@ -67,14 +67,9 @@ class SignUpForm(forms.Form):
     agree = forms.BooleanField(label=_("I agree to the terms of use and the privacy policy"))
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in or reset your password."
-                )
-            )
-        return email
+        # Whether the address already has an account is not said here (the page would tell
+        # anyone who owns which address): services.sign_up e-mails the owner instead.
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -46,3 +46,20 @@ def rendered_my_page_sections(request: Any) -> list[str]:
         if context is not None:
             out.append(Markup(render_to_string(section.template, context, request=request)))  # noqa: S704
     return out
+
+
+# --- When a password changes ------------------------------------------------------------------
+# Other apps that hold credentials of their own for a person (the API's personal access tokens)
+# register a handler that revokes them; it runs inside the password change's transaction and
+# returns how many it revoked (the page tells the person).
+CredentialsHandler = Callable[[Any, Any], int]
+_credentials_handlers: dict[str, CredentialsHandler] = {}
+
+
+def register_password_change_handler(label: str, handler: CredentialsHandler) -> None:
+    """`handler(user, actor)` revokes what `label` holds for `user` and returns the count."""
+    _credentials_handlers[label] = handler
+
+
+def run_password_change_handlers(user: Any, actor: Any) -> dict[str, int]:
+    return {label: handler(user, actor) for label, handler in sorted(_credentials_handlers.items())}

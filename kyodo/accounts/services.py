@@ -74,15 +74,36 @@ def sign_up(
     residency: str = "",
     district: Any = None,
     language: str = "ja",
-) -> User:
-    """Create an account that can log in once its e-mail address is confirmed."""
+) -> User | None:
+    """Create an account that can log in once its e-mail address is confirmed.
+
+    When the address already has an account nothing is created and None is returned; the
+    owner gets an e-mail saying someone tried to sign up with it. The caller answers exactly
+    as for a new account ("check your e-mail"), so sign-up does not tell a stranger whether
+    an address has an account (ASVS 5.0 V6.3: no account enumeration)."""
     email = User.objects.normalize_email(email).strip().lower()
-    if _email_taken(email):
-        raise ValidationError(
-            _("An account with this e-mail address already exists."), code="email_taken"
-        )
     candidate = User(email=email, display_name=display_name)
     validate_password(password, candidate)
+    existing = User.objects.filter(email__iexact=email, deleted_at__isnull=True).first()
+    if existing is not None:
+        with transaction.atomic():
+            record_event(actor=None, verb="accounts.user.sign_up_with_taken_email", target=existing)
+            _send_on_commit(
+                _("Someone tried to sign up with your e-mail address"),
+                _(
+                    "Someone tried to create a new Kyodo account with this e-mail address, "
+                    "which already has an account.\n\n"
+                    "If it was you, log in instead: %(login)s\n"
+                    "If you have forgotten your password, reset it: %(reset)s\n\n"
+                    "If it was not you, you can ignore this message: nothing has changed."
+                )
+                % {
+                    "login": absolute_url(reverse("accounts:login")),
+                    "reset": absolute_url(reverse("accounts:password-reset")),
+                },
+                existing.email,
+            )
+        return None
     with transaction.atomic():
         user = User(
             email=email,
@@ -289,6 +310,29 @@ def confirm_email_change(*, actor: User, token: str) -> User:
         user.save(update_fields=["email", "email_confirmed_at"])
         record_event(actor=actor, verb="accounts.user.change_email", target=user)
     return user
+
+
+def revoke_credentials_after_password_change(
+    *, actor: User | None, user: User, reset: bool
+) -> dict[str, int]:
+    """After a password change (`reset=False`) or a reset through the e-mail link
+    (`reset=True`): revoke what else proves to be the person — API tokens, through the apps'
+    handlers (kyodo.accounts.hooks) — and record it. Other browser sessions end by themselves:
+    Django keys each session to the password hash, and the changing session alone is renewed
+    (`update_session_auth_hash`). Returns the count revoked per kind (the page says so).
+    ASVS 5.0 V7.4: sessions and tokens end when the password changes."""
+    from kyodo.accounts.hooks import run_password_change_handlers
+
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        revoked = run_password_change_handlers(user, actor)
+        record_event(
+            actor=actor,
+            verb="accounts.user.reset_password" if reset else "accounts.user.change_password",
+            target=user,
+            data={"revoked": revoked},
+        )
+    return revoked
 
 
 # --- Deletion and export -------------------------------------------------------------------

@@ -88,6 +88,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "password_help": password_help()}
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        services.revoke_credentials_after_password_change(actor=user, user=user, reset=True)
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -99,12 +105,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        from kyodo.core.audit import record_event
-
         user = self.request.user
         assert isinstance(user, User)
-        record_event(actor=user, verb="accounts.user.change_password", target=user)
+        revoked = services.revoke_credentials_after_password_change(
+            actor=user, user=user, reset=False
+        )
         messages.success(self.request, _("Your password has been changed."))
+        messages.info(
+            self.request,
+            _(
+                "You have been logged out everywhere else, and your API tokens have been "
+                "revoked (%(count)s). Create a new token if a script needs one."
+            )
+            % {"count": revoked.get("api_tokens", 0)},
+        )
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -27,3 +27,7 @@ class ApiConfig(AppConfig):
                 every=dt.timedelta(minutes=10),
             )
         )
+        from kyodo.accounts.hooks import register_password_change_handler
+        from kyodo.api.services import revoke_all_tokens
+
+        register_password_change_handler("api_tokens", revoke_all_tokens)

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
+from kyodo.core.clientip import client_ip
+
 WINDOW_SECONDS = 60
 
 
@@ -31,7 +33,7 @@ class FixedWindowThrottle(BaseThrottle):
         user = getattr(request, "auth", None)
         if user is not None and getattr(user, "is_authenticated", False):
             return f"user:{user.pk}"
-        return f"ip:{self.get_ident(request) or 'unknown'}"
+        return f"ip:{client_ip(request) or 'unknown'}"
 
     def allow_request(self, request: HttpRequest) -> bool:
         limit = limit_per_minute()

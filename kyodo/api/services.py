@@ -73,6 +73,26 @@ def revoke_token(*, actor: User, token: PersonalAccessToken) -> PersonalAccessTo
     return locked
 
 
+def revoke_all_tokens(user: User, actor: User | None) -> int:
+    """Revoke every active token of `user` (a password change or reset ends them all: whoever
+    knew the old password may have made one). Registered with accounts' password-change hook;
+    runs inside its transaction."""
+    tokens = list(PersonalAccessToken.objects.select_for_update().active().filter(user=user))
+    now = timezone.now()
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            actor=actor,
+            verb="api.token.revoke",
+            target=token,
+            from_state="active",
+            to_state="revoked",
+            data={"reason": "password_change"},
+        )
+    return len(tokens)
+
+
 def authenticate_token(raw: str) -> PersonalAccessToken | None:
     """The active token matching `raw`, with its user, or None. Stamps last_used_at (at most
     once a minute)."""

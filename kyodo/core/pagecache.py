@@ -22,8 +22,10 @@ With the default in-process cache each gunicorn worker has its own copy and its 
 so another worker's copy may lag by up to the same TTL; with REDIS_URL set they share one.
 
 CSRF: the anonymous pages carry CSRF tokens (the language switch is a POST form). A stored page
-holds a placeholder where the token was; each hit puts in a fresh token for *that* visitor
-(`get_token`, so the CSRF cookie is set as on an uncached page).
+holds a marker where the token was; each hit puts in a fresh token for *that* visitor
+(`get_token`, so the CSRF cookie is set as on an uncached page). The marker is 128 random bits
+drawn for each stored page and kept beside it: text a person wrote cannot contain it (it does
+not exist until the page is stored), so a hit never writes a visitor's token into user content.
 
 API reads are counted by the same rate limit as uncached ones, and carry their headers.
 """
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import time
 import zlib
 from collections.abc import Callable
@@ -77,7 +80,6 @@ QUIET = frozenset(
 # Saves of only these fields change no public page (signing in updates last_login).
 QUIET_FIELDS = frozenset({"last_login"})
 TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
-CSRF_PLACEHOLDER = b"__kyodo_csrf_token__"
 
 
 def ttl() -> int:
@@ -185,22 +187,27 @@ class AnonymousPageCacheMiddleware:
                 return hit
         response = self.get_response(request)
         if _storable(request, response):
-            body = _without_csrf_tokens(request, response.content)
+            marker = new_csrf_marker()
+            body = _without_csrf_tokens(request, response.content, marker)
             headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            cache.set(key, (zlib.compress(body, 1), headers), timeout=ttl())
+            cache.set(key, (zlib.compress(body, 1), headers, marker), timeout=ttl())
             response["X-Kyodo-Page-Cache"] = "miss"
         return response
 
-    def _from_stored(self, request: HttpRequest, stored: tuple[bytes, dict[str, str]]) -> Any:
+    def _from_stored(
+        self, request: HttpRequest, stored: tuple[bytes, dict[str, str], bytes]
+    ) -> Any:
+        if not isinstance(stored, tuple) or len(stored) != 3:
+            return None  # stored by an older version: render again
         rate_headers: dict[str, str] = {}
         if request.path_info.startswith("/api/"):
             allowed, rate_headers = _count_api_request(request)
             if not allowed:
                 return None  # the API answers 429 itself
-        compressed, headers = stored
+        compressed, headers, marker = stored
         body = zlib.decompress(compressed)
-        if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        if marker in body:
+            body = body.replace(marker, get_token(request).encode())
         response = HttpResponse(body)
         for name, value in {**headers, **rate_headers}.items():
             response[name] = value
@@ -208,8 +215,14 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _without_csrf_tokens(request: HttpRequest, body: bytes) -> bytes:
-    """The page with a placeholder wherever it holds a CSRF token of this request (a masked
+def new_csrf_marker() -> bytes:
+    """A marker for one stored page: unguessable, and not a CSRF token's shape (so that
+    TOKEN_RE never mistakes it for one)."""
+    return b"__kyodo_csrf_" + secrets.token_hex(16).encode() + b"__"
+
+
+def _without_csrf_tokens(request: HttpRequest, body: bytes, marker: bytes) -> bytes:
+    """The page with `marker` wherever it holds a CSRF token of this request (a masked
     token is recognised by unmasking it to the request's secret, wherever it appears: form
     inputs, data attributes)."""
     secret = request.META.get("CSRF_COOKIE")
@@ -218,7 +231,7 @@ def _without_csrf_tokens(request: HttpRequest, body: bytes) -> bytes:
 
     def swap(match: re.Match[bytes]) -> bytes:
         token = match.group(0).decode()
-        return CSRF_PLACEHOLDER if _unmask_cipher_token(token) == secret else match.group(0)
+        return marker if _unmask_cipher_token(token) == secret else match.group(0)
 
     return TOKEN_RE.sub(swap, body)
 

@@ -77,7 +77,8 @@ def test_signup_refuses_a_taken_address_and_weak_passwords(client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'href="#id_email"' in html and 'href="#id_password"' in html
+    # The weak password is refused; whether the address is taken is not said.
+    assert 'href="#id_email"' not in html and 'href="#id_password"' in html
     response = client.post(
         reverse("accounts:signup"),
         {
@@ -89,6 +90,34 @@ def test_signup_refuses_a_taken_address_and_weak_passwords(client):
     )
     assert 'href="#id_password"' in response.content.decode()
     assert not User.objects.filter(email="short@example.jp").exists()
+
+
+def test_signup_answers_the_same_whether_or_not_the_address_has_an_account(
+    client, django_capture_on_commit_callbacks
+):
+    """No account enumeration: the same redirect and page for a taken and a new address; the
+    owner of the taken one is told by e-mail instead."""
+    owner = UserFactory(email="taken@example.jp")
+    answers = []
+    for email in ("taken@example.jp", "Fresh@example.jp"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("accounts:signup"),
+                {
+                    "email": email,
+                    "display_name": "誰か",
+                    "password": "ながいパスワード-2026",
+                    "agree": "on",
+                },
+            )
+        answers.append((response.status_code, response.get("Location")))
+    assert answers[0] == answers[1] == (302, reverse("accounts:signup-sent"))
+    assert User.objects.filter(email__iexact="taken@example.jp").count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)  # nothing about the account changed
+    to_owner = [m for m in mail.outbox if m.to == ["taken@example.jp"]]
+    assert len(to_owner) == 1 and "/accounts/login/" in to_owner[0].body
+    assert [m.to for m in mail.outbox if m not in to_owner] == [["fresh@example.jp"]]
 
 
 def test_confirmation_link_expires_and_tampering_is_refused(client):

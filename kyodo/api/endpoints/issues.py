@@ -60,8 +60,13 @@ class IssueOut(Schema):
 
 class CommentOut(Schema):
     id: int
-    hidden: bool
-    author: str
+    hidden: bool = Field(
+        description="hidden by a moderator: author and text are withheld, as on the page"
+    )
+    hidden_notice: str = Field(
+        "", description="what the page shows instead of a hidden comment (empty otherwise)"
+    )
+    author: str = Field(description="the author's public name (empty when hidden)")
     body: str
     created_at: dt.datetime
 
@@ -118,12 +123,21 @@ def public_location(issue: Issue) -> dict[str, Any] | None:
     }
 
 
+def hidden_notice(obj: Any) -> str:
+    """The page's placeholder for hidden content (challenges/moderation.html), word for word:
+    the API shows a reader exactly what the page shows them."""
+    return _("This post has been hidden (reason: %(reason)s)") % {"reason": obj.hidden_reason}
+
+
 def comment_out(comment: IssueComment) -> dict[str, Any]:
+    """A comment as the issue page shows it: a hidden one is only the placeholder (no
+    author, no text)."""
     hidden = comment.hidden_at is not None
     return {
         "id": comment.pk,
         "hidden": hidden,
-        "author": comment.author.public_name,
+        "hidden_notice": hidden_notice(comment) if hidden else "",
+        "author": "" if hidden else comment.author.public_name,
         "body": "" if hidden else comment.body,
         "created_at": comment.created_at,
     }

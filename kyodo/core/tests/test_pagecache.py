@@ -53,7 +53,7 @@ def test_a_cached_page_gets_each_visitors_own_csrf_token_and_its_forms_work():
         response = visitor.get("/")
         assert state(response) == "hit"
         html = response.content.decode()
-        assert pagecache.CSRF_PLACEHOLDER.decode() not in html
+        assert "__kyodo_csrf_" not in html
         found = set(TOKEN_RE.findall(html))
         assert len(found) == 1
         tokens.append(found.pop())
@@ -70,6 +70,34 @@ def test_a_cached_page_gets_each_visitors_own_csrf_token_and_its_forms_work():
         "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": tokens[0]}
     )
     assert refused.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "__kyodo_csrf_token__",  # the fixed placeholder of earlier versions
+        "__kyodo_csrf_00000000000000000000000000000000__",  # the marker's shape
+    ],
+)
+def test_user_content_never_receives_a_visitors_csrf_token(hostile):
+    """Text a person wrote that looks like the marker stays as written on a cache hit: the
+    marker is random for each stored page, so no stored text can contain it."""
+    org = OrganizationFactory(description=f"連絡先 {hostile} まで")
+    url = f"/organizations/{org.pk}/"
+    first = Client().get(url)
+    assert first.status_code == 200 and hostile in first.content.decode()
+    visitor = Client()
+    hit = visitor.get(url)
+    assert state(first) == "miss" and state(hit) == "hit"
+    html = hit.content.decode()
+    assert hostile in html
+    token = TOKEN_RE.findall(html)
+    assert token and all(t not in html.replace(f'value="{t}"', "") for t in token)
+
+
+def test_each_stored_page_has_its_own_marker():
+    assert pagecache.new_csrf_marker() != pagecache.new_csrf_marker()
+    assert not pagecache.TOKEN_RE.search(pagecache.new_csrf_marker())
 
 
 def test_signed_in_people_are_never_served_or_stored():
