@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guideline', '0001_initial'),
+        ('guideline', '0002_step_evidence_municipality_kana'),
     ]
 
     operations = [
