@@ -23,8 +23,8 @@ from kyodo.guideline.models import District, Field
 NAMED_USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     # key, e-mail, display name, extra
     ("admin", "admin@example.jp", "管理者", {"is_staff": True, "is_superuser": True}),
-    ("coordinator", "coordinator@example.jp", "地域づくり推進課 佐藤", {}),
-    ("staff", "staff@example.jp", "環境政策課 鈴木", {}),
+    ("coordinator", "coordinator@example.jp", "佐藤 美穂", {}),
+    ("staff", "staff@example.jp", "鈴木 大輔", {}),
     ("rep", "rep@example.jp", "高橋 恵子", {}),
     ("member", "member@example.jp", "田中 健太", {}),
     ("resident", "resident@example.jp", "伊藤 さくら", {}),

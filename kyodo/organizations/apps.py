@@ -20,6 +20,14 @@ class OrganizationsConfig(AppConfig):
 
         register_nav_item(NavItem("organizations:directory", _("Organizations"), 20))
         register_nav_item(NavItem("organizations:offer-list", _("Offers and needs"), 25))
+        register_nav_item(
+            NavItem(
+                "organizations:city-setup",
+                _("The city's set-up"),
+                95,
+                perm="organizations.manage_city_setup",
+            )
+        )
         register_personal_data_exporter("memberships", services.memberships_export)
         register_personal_data_exporter("contact_messages", services.contact_requests_export)
         register_account_deletion_handler(

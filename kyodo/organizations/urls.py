@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kyodo.organizations import views
+from kyodo.organizations import city_setup_views, views
 
 app_name = "organizations"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("pending/", views.pending, name="pending"),
     path("import/", views.import_csv, name="import"),
+    path("city-setup/", city_setup_views.index, name="city-setup"),
+    path("city-setup/<int:pk>/", city_setup_views.edit, name="city-setup-edit"),
+    path("city-setup/councils/<slug:code>/", city_setup_views.council, name="city-setup-council"),
+    path(
+        "city-setup/<int:pk>/coordinate/", city_setup_views.coordinate, name="city-setup-coordinate"
+    ),
     path("offers/", views.offer_list, name="offer-list"),
     path("offers/<int:pk>/", views.offer_detail, name="offer-detail"),
     path("offers/<int:pk>/edit/", views.offer_edit, name="offer-edit"),

@@ -52,6 +52,13 @@ class World:
     objects: dict[str, Any] = field(default_factory=dict)
 
 
+def _district_without_council(w: World) -> str:
+    from kyodo.guideline.models import District
+
+    district = District.objects.filter(council__isnull=True).order_by("order").first()
+    return district.code if district else "none"
+
+
 def build_world() -> World:
     from kyodo.accounts.tests.factories import UserFactory
     from kyodo.organizations.models import MembershipRole
@@ -279,6 +286,18 @@ TABLE: dict[str, Row] = {
     "organizations:register": Row(signed_in()),
     "organizations:pending": Row(only("coordinator", "admin")),
     "organizations:import": Row(only("coordinator", "admin")),
+    # the city's set-up (issue 25): administrators only
+    "organizations:city-setup": Row(only("admin")),
+    "organizations:city-setup-edit": Row(only("admin"), kwargs=lambda w: {"pk": w.department.pk}),
+    "organizations:city-setup-coordinate": Row(
+        only("admin"), method="POST", kwargs=lambda w: {"pk": w.other_department.pk}
+    ),
+    "organizations:city-setup-council": Row(
+        only("admin"),
+        method="POST",
+        kwargs=lambda w: {"code": _district_without_council(w)},
+        data=lambda w: {"name": "テスト地域会議"},
+    ),
     "organizations:offer-list": Row(public()),
     "organizations:offer-detail": Row(public(), kwargs=lambda w: {"pk": _offer(w).pk}),
     "organizations:offer-edit": Row(

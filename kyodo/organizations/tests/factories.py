@@ -15,7 +15,12 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"川越まちづくり会{n}")
     kana = factory.Sequence(lambda n: f"かわごえまちづくりかい{n:05d}")
-    org_type = factory.LazyFunction(lambda: OrganizationType.objects.get(code="npo"))
+    org_type = factory.LazyFunction(
+        lambda: (
+            OrganizationType.objects.filter(code="npo").first()
+            or OrganizationType.objects.filter(actor_type__is_government=False).first()
+        )
+    )
     registration_status = RegistrationStatus.VERIFIED
     member_count = 12
     description = "地域の課題に取り組む団体です。"
@@ -26,7 +31,12 @@ class DepartmentFactory(OrganizationFactory):
 
     name = factory.Sequence(lambda n: f"市民部第{n}課")
     kana = factory.Sequence(lambda n: f"しみんぶだい{n:05d}か")
-    org_type = factory.LazyFunction(lambda: OrganizationType.objects.get(code="department"))
+    org_type = factory.LazyFunction(
+        lambda: (
+            OrganizationType.objects.filter(code="department").first()
+            or OrganizationType.objects.filter(actor_type__is_government=True).first()
+        )
+    )
 
 
 class CoordinatingDepartmentFactory(DepartmentFactory):

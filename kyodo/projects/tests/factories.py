@@ -48,15 +48,24 @@ def make_cast() -> Cast:
     )
 
 
+def _code(model: Any, preferred: str, **filters: Any) -> str:
+    """`preferred` when the loaded guideline file has it, else the file's first such row
+    (so these helpers work with any city's file, e.g. the second city's)."""
+    rows = model.objects.filter(**filters).order_by("order")
+    return preferred if rows.filter(code=preferred).exists() else rows.first().code
+
+
 def make_project(cast: Cast, *, status: str = "draft", **kwargs: Any) -> Project:
+    from kyodo.guideline.models import CollaborationForm, District, Field
+
     defaults: dict[str, Any] = {
-        "title": "川越の子ども食堂ネットワーク",
+        "title": "子ども食堂ネットワーク",
         "purpose": "地域の子どもが安心して食事できる場を増やす",
         "origin": "citizen",
         "fiscal_year": 2026,
-        "form_codes": ["cooperation"],
-        "field_codes": ["childcare"],
-        "district_codes": ["honcho"],
+        "form_codes": [_code(CollaborationForm, "cooperation", requires_city_partner=True)],
+        "field_codes": [_code(Field, "childcare")],
+        "district_codes": [_code(District, "honcho")],
         "city_share_yen": 300_000,
         "lead_share_yen": 50_000,
     }
