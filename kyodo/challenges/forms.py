@@ -130,13 +130,13 @@ class IssueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         all_ = [("", _("All"))]
         cast(Any, self.fields["district"]).choices = all_ + [
-            (d.code, d.name) for d in District.objects.order_by("order")
+            (d.code, str(d)) for d in District.objects.order_by("order")
         ]
         cast(Any, self.fields["field"]).choices = all_ + [
-            (f.code, f.name) for f in Field.objects.order_by("order")
+            (f.code, str(f)) for f in Field.objects.order_by("order")
         ]
         cast(Any, self.fields["tier"]).choices = all_ + [
-            (t.code, t.name) for t in Tier.objects.order_by("order")
+            (t.code, str(t)) for t in Tier.objects.order_by("order")
         ]
 
 

@@ -28,10 +28,10 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["district"]).choices = [("", _("All districts"))] + [
-            (d.code, d.name) for d in District.objects.order_by("order")
+            (d.code, str(d)) for d in District.objects.order_by("order")
         ]
         cast(forms.ChoiceField, self.fields["field"]).choices = [("", _("All fields"))] + [
-            (f.code, f.name) for f in Field.objects.order_by("order")
+            (f.code, str(f)) for f in Field.objects.order_by("order")
         ]
 
 

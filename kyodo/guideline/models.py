@@ -8,7 +8,16 @@ stable `code` so reloading a file updates rows in place and never duplicates the
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+def english_or(english: str, japanese: str) -> str:
+    """The English name in English mode when the data has one, else the Japanese name: every
+    page, form choice and list that prints one of these reference rows follows the language."""
+    if english and not (translation.get_language() or "ja").startswith("ja"):
+        return english
+    return japanese
 
 
 class Municipality(models.Model):
@@ -67,7 +76,7 @@ class Measure(models.Model):
         verbose_name_plural = _("measures")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class Principle(models.Model):
@@ -143,7 +152,7 @@ class ActorType(models.Model):
         verbose_name_plural = _("actor types")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class OrganizationType(models.Model):
@@ -169,7 +178,7 @@ class OrganizationType(models.Model):
         verbose_name_plural = _("organization types")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class CollaborationForm(models.Model):
@@ -189,7 +198,7 @@ class CollaborationForm(models.Model):
         verbose_name_plural = _("forms of collaboration")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class Tier(models.Model):
@@ -208,7 +217,7 @@ class Tier(models.Model):
         verbose_name_plural = _("tiers")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class Field(models.Model):
@@ -225,7 +234,7 @@ class Field(models.Model):
         verbose_name_plural = _("fields")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
 
 class District(models.Model):
@@ -243,7 +252,7 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name
+        return english_or(self.name_en, self.name)
 
     def latest_snapshot(self) -> DistrictSnapshot | None:
         return self.snapshots.order_by("-as_of").first()

@@ -46,5 +46,5 @@ class NewsFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(Any, self.fields["district"]).choices = [("", _("All"))] + [
-            (d.code, d.name) for d in District.objects.order_by("order")
+            (d.code, str(d)) for d in District.objects.order_by("order")
         ]

@@ -47,7 +47,9 @@ class Organization(TimeStampedModel):
     member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
     founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
     fields = models.ManyToManyField(Field, verbose_name=_("fields of activity"), blank=True)
-    districts = models.ManyToManyField(District, verbose_name=_("districts"), blank=True)
+    districts = models.ManyToManyField(
+        District, verbose_name=pgettext_lazy("organization activity", "districts"), blank=True
+    )
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
@@ -320,7 +322,9 @@ class OfferNeed(TimeStampedModel):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("details"))
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), blank=True)
-    districts = models.ManyToManyField(District, verbose_name=_("districts"), blank=True)
+    districts = models.ManyToManyField(
+        District, verbose_name=pgettext_lazy("organization activity", "districts"), blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN
     )

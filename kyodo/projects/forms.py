@@ -54,13 +54,13 @@ class FilterForm(forms.Form):
             c for c in ProjectStatus.choices if c[0] != ProjectStatus.DRAFT
         ]
         _choices(self, "form").choices = anything + [
-            (f.code, f.name) for f in CollaborationForm.objects.all()
+            (f.code, str(f)) for f in CollaborationForm.objects.all()
         ]
         _choices(self, "department").choices = anything + [(d.pk, d.name) for d in departments]
         _choices(self, "district").choices = anything + [
-            (d.code, d.name) for d in District.objects.all()
+            (d.code, str(d)) for d in District.objects.all()
         ]
-        _choices(self, "field").choices = anything + [(f.code, f.name) for f in Field.objects.all()]
+        _choices(self, "field").choices = anything + [(f.code, str(f)) for f in Field.objects.all()]
         fy = current_fiscal_year()
         _choices(self, "fiscal_year").choices = anything + [
             (y, fiscal_year_label(y)) for y in range(fy + 1, fy - 8, -1)
@@ -123,10 +123,10 @@ class ProjectForm(forms.Form):
         self.fields["lead_organization"].queryset = leads  # type: ignore[attr-defined]
         self.fields["departments"].queryset = _departments()  # type: ignore[attr-defined]
         _choices(self, "forms_").choices = [
-            (f.code, f.name) for f in CollaborationForm.objects.all()
+            (f.code, str(f)) for f in CollaborationForm.objects.all()
         ]
-        _choices(self, "fields_").choices = [(f.code, f.name) for f in Field.objects.all()]
-        _choices(self, "districts").choices = [(d.code, d.name) for d in District.objects.all()]
+        _choices(self, "fields_").choices = [(f.code, str(f)) for f in Field.objects.all()]
+        _choices(self, "districts").choices = [(d.code, str(d)) for d in District.objects.all()]
         fy = current_fiscal_year()
         self.fields["fiscal_year"].initial = fy
         self.fields["fiscal_year_end"].initial = fy
@@ -251,7 +251,7 @@ class RoleForm(forms.Form):
         self.fields["party"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             project_partners__project=project
         )
-        _choices(self, "tier").choices = [(t.code, t.name) for t in Tier.objects.all()]
+        _choices(self, "tier").choices = [(t.code, str(t)) for t in Tier.objects.all()]
         self.fields["person"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             memberships__organization__project_partners__project=project,
             memberships__status="active",

@@ -48,7 +48,7 @@ class SearchForm(forms.Form):
         everything: list[tuple[str, Any]] = [("", _("All"))]
         self._choices("type", everything + list(DocType.choices))
         self._choices(
-            "district", everything + [(d.code, d.name) for d in District.objects.order_by("order")]
+            "district", everything + [(d.code, str(d)) for d in District.objects.order_by("order")]
         )
         self._choices(
             "field", everything + [(f.code, f.name) for f in Field.objects.order_by("order")]
