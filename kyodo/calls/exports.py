@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kyodo.calls import scoring, selectors
 from kyodo.calls.models import Call, ConflictPolicy, Round, ScoreSheet
@@ -96,7 +97,7 @@ def screening_sheet(rnd: Round, fmt: str) -> HttpResponse | StreamingHttpRespons
         elif not all(cid in by for cid in ids):
             counted = _("Excluded (not every criterion scored)")
         else:
-            counted = _("Counted")
+            counted = pgettext("screening sheet", "Counted")
         raw.append(
             [
                 s.application_id,

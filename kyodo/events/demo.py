@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -32,6 +33,7 @@ from kyodo.events.models import (
     RoomBooking,
     Slot,
 )
+from kyodo.events.selectors import slots_of
 from kyodo.events.workflow import BookingStatus, EventStatus, RegistrationStatus
 from kyodo.guideline.models import District, Field
 from kyodo.organizations.models import Organization
@@ -195,6 +197,24 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     district_list: list[District | None] = list(districts.values()) or [None]
     events: list[Event] = []
     event_fields: list[tuple[int, int]] = []
+    # A room slot holds at most one confirmed use (docs/events.md): an event is placed in a
+    # room only where no other group's confirmed booking or event already is.
+    slot_holder: dict[tuple[int, dt.date, str], int] = {
+        (room_id, date, slot): org_id
+        for room_id, date, slot, org_id in RoomBooking.objects.filter(
+            room__in=rooms, status=BookingStatus.CONFIRMED
+        ).values_list("room_id", "date", "slot", "organization_id")
+    }
+    room_times: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
+
+    def room_is_free(room: Room, starts: dt.datetime, ends: dt.datetime, org_id: int) -> bool:
+        if any(
+            slot_holder.get((room.pk, date, slot), org_id) != org_id
+            for date, slot in slots_of(starts, ends)
+        ):
+            return False
+        return not any(s < ends and e > starts and o != org_id for s, e, o in room_times[room.pk])
+
     for i in range(total):
         kind = _weighted(rng, KIND_WEIGHTS)
         org = rng.choice(organizers)
@@ -203,6 +223,13 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         starts = ctx.aware(day, hour, rng.choice([0, 0, 30]))
         ends = starts + dt.timedelta(hours=rng.choice([1, 2, 2, 3, 4]))
         room = rng.choice(rooms) if rooms and rng.random() < 0.5 else None
+        if room is not None:
+            if room_is_free(room, starts, ends, org.pk):
+                room_times[room.pk].append((starts, ends, org.pk))
+                for date, slot in slots_of(starts, ends):
+                    slot_holder[(room.pk, date, slot)] = org.pk
+            else:
+                room = None
         district = room.facility.district if room else rng.choice(district_list)
         field = rng.choice(fields) if fields else None
         title = rng.choice(TITLES[kind]).format(

@@ -32,12 +32,12 @@ class RegistrationState(models.TextChoices):
     (`Event.registration_state`) decides it; the list's badge, the event page, the API and
     `register_for_event` all read that one answer."""
 
-    DRAFT = "draft", _("Not published")
-    CANCELLED = "cancelled", _("Cancelled")
-    NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
-    OPEN = "open", _("Registration open")
-    WAITLIST = "waitlist", _("Full (waiting list open)")
-    CLOSED = "closed", _("Registration closed")
+    DRAFT = "draft", pgettext_lazy("registration state", "Not published")
+    CANCELLED = "cancelled", pgettext_lazy("registration state", "Cancelled")
+    NOT_YET_OPEN = "not_yet_open", pgettext_lazy("registration state", "Not yet open")
+    OPEN = "open", pgettext_lazy("registration state", "Open")
+    WAITLIST = "waitlist", pgettext_lazy("registration state", "Full (waiting list open)")
+    CLOSED = "closed", pgettext_lazy("registration state", "Closed")
 
 
 REGISTRATION_OPEN_STATES = (RegistrationState.OPEN, RegistrationState.WAITLIST)

@@ -237,6 +237,13 @@ class SurveyRecord(TimeStampedModel):
     class Meta:
         ordering = ["-fiscal_year", "department__kana", "id"]
         indexes = [models.Index(fields=["fiscal_year", "department"])]
+        constraints = [
+            # The natural key of a record: a re-import of the same row changes nothing.
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "title", "partner_name", "form"],
+                name="promotion_record_natural_key_unique",
+            )
+        ]
         verbose_name = _("survey record")
         verbose_name_plural = _("survey records")
 

@@ -315,7 +315,19 @@ def add_survey_record(
             imported=imported,
             **fields,
         )
-        record.full_clean()
+        if SurveyRecord.objects.filter(
+            department=department,
+            fiscal_year=fiscal_year,
+            title=record.title,
+            partner_name=record.partner_name,
+            form=record.form,
+        ).exists():
+            raise ValidationError(
+                _(
+                    "This collaboration (the same project name, partner and form) is already recorded."
+                )
+            )
+        record.full_clean(validate_constraints=False)
         record.save()
         record_event(
             actor=actor, verb="promotion.record.create", target=record, to_state="recorded"

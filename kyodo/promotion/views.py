@@ -378,7 +378,9 @@ def survey_import(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = importing.parse(form.cleaned_data["file"].read())
+            rows = importing.parse(
+                form.cleaned_data["file"].read(), department=department, fiscal_year=fiscal_year
+            )
             if form.cleaned_data["confirm"]:
                 n = importing.import_rows(
                     actor=_user(request),
@@ -387,7 +389,14 @@ def survey_import(request: HttpRequest, fiscal_year: int) -> HttpResponse:
                     rows=rows,
                     valid_only=form.cleaned_data["valid_only"],
                 )
-                messages.success(request, _("%(n)s collaborations were imported.") % {"n": n})
+                skipped = sum(1 for r in rows if r.ok and r.existing)
+                messages.success(
+                    request,
+                    _(
+                        "%(n)s collaborations were imported; %(skipped)s already recorded were left as they are."
+                    )
+                    % {"n": n, "skipped": skipped},
+                )
                 return redirect(f"/internal/survey/{fiscal_year}/?department={department.pk}")
         except (ValueError, ValidationError) as exc:
             form.add_error("file", " ".join(getattr(exc, "messages", [str(exc)])))
@@ -399,7 +408,8 @@ def survey_import(request: HttpRequest, fiscal_year: int) -> HttpResponse:
             "department": department,
             "form": form,
             "rows": rows,
-            "valid": sum(1 for r in rows if r.ok) if rows else 0,
+            "valid": sum(1 for r in rows if r.to_import) if rows else 0,
+            "existing": sum(1 for r in rows if r.ok and r.existing) if rows else 0,
             "invalid": sum(1 for r in rows if not r.ok) if rows else 0,
         },
     )

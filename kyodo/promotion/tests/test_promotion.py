@@ -246,9 +246,12 @@ def test_survey_page_permissions_and_query_bound(city, client, django_assert_max
     services.open_survey(
         actor=city["coordinator"], fiscal_year=2025, closes_on=dt.date(2026, 5, 31)
     )
-    for _ in range(5):
+    for i in range(5):
         services.add_survey_record(
-            actor=city["parks_staff"], department=city["parks"], fiscal_year=2025, **record_fields()
+            actor=city["parks_staff"],
+            department=city["parks"],
+            fiscal_year=2025,
+            **{**record_fields(), "title": f"防災フェア{i}"},
         )
     client.force_login(city["coordinator"])
     with django_assert_max_num_queries(40):
