@@ -192,7 +192,7 @@ class RequestBodyLimitMiddleware:
                     return self._refuse(request, 413)
                 spooled.seek(0)
                 request.META["CONTENT_LENGTH"] = str(reader.count)
-                request._stream = spooled  # type: ignore[attr-defined]
+                request._stream = spooled  # type: ignore[attr-defined,assignment]
         return self.get_response(request)
 
     @staticmethod
