@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.challenges.workflow import IssueStatus
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import District, Field, Tier
 from kyodo.organizations.models import Organization
 
 
-class IssueForm(forms.Form):
+class IssueForm(KyodoForm):
     title = forms.CharField(
         label=_("Title"),
         max_length=120,
@@ -59,7 +60,7 @@ class IssueForm(forms.Form):
         return data
 
 
-class IssueFilterForm(forms.Form):
+class IssueFilterForm(KyodoForm):
     district = forms.ChoiceField(label=_("District"), required=False)
     field = forms.ChoiceField(label=_("Field"), required=False)
     status = forms.ChoiceField(
@@ -86,13 +87,13 @@ class IssueFilterForm(forms.Form):
         ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(KyodoForm):
     body = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
 
-class TriageForm(forms.Form):
+class TriageForm(KyodoForm):
     tier = forms.ModelChoiceField(
         label=_("Who should act"),
         queryset=Tier.objects.order_by("order"),
@@ -120,7 +121,7 @@ class TriageForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(KyodoForm):
     to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason (required when not taking it up)"),
@@ -139,7 +140,7 @@ class StatusForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KyodoForm):
     answer = forms.CharField(
         label=_("Official answer"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -149,7 +150,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(KyodoForm):
     reason = forms.CharField(
         label=_("What is wrong with this content?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -160,7 +161,7 @@ class ReportForm(forms.Form):
     )
 
 
-class HideForm(forms.Form):
+class HideForm(KyodoForm):
     reason = forms.CharField(
         label=_("Reason for hiding (shown in public)"),
         max_length=300,

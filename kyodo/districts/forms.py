@@ -5,11 +5,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import Field
 from kyodo.organizations.models import Organization
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(KyodoForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     held_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -20,7 +21,7 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea)
 
 
-class RecordForm(forms.Form):
+class RecordForm(KyodoForm):
     record = forms.CharField(label=_("Record of the meeting (議事録)"), widget=forms.Textarea)
     decisions = forms.CharField(
         label=_("Decisions in short"),
@@ -35,7 +36,7 @@ class RecordForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none()
     )
@@ -48,7 +49,7 @@ class MemberForm(forms.Form):
         ).queryset = Organization.objects.groups().order_by("kana")
 
 
-class SubcommitteeForm(forms.Form):
+class SubcommitteeForm(KyodoForm):
     name = forms.CharField(label=_("Name"), max_length=60)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False)
@@ -63,7 +64,7 @@ class SubcommitteeForm(forms.Form):
         ).order_by("kana")
 
 
-class AssignIssueForm(forms.Form):
+class AssignIssueForm(KyodoForm):
     issue = forms.IntegerField(
         label=_("Issue number"),
         min_value=1,
@@ -71,7 +72,7 @@ class AssignIssueForm(forms.Form):
     )
 
 
-class StartProjectForm(forms.Form):
+class StartProjectForm(KyodoForm):
     issue = forms.ModelChoiceField(label=_("Local issue"), queryset=Organization.objects.none())
     organization = forms.ModelChoiceField(
         label=_("Acting organization"), queryset=Organization.objects.none()
@@ -85,7 +86,7 @@ class StartProjectForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
 
 
-class StartEventForm(forms.Form):
+class StartEventForm(KyodoForm):
     issue = forms.ModelChoiceField(label=_("Local issue"), queryset=Organization.objects.none())
     organization = forms.ModelChoiceField(
         label=_("Acting organization"), queryset=Organization.objects.none()

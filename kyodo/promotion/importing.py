@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from kyodo.accounts.models import User
+from kyodo.core.fields import MAX_YEN
 from kyodo.guideline.models import CollaborationForm, District, Field, OrganizationType
 from kyodo.organizations.models import Organization
 
@@ -72,8 +73,11 @@ def _lookup(model: Any, value: str) -> Any:
 
 def _yen(text: str) -> int:
     cleaned = text.replace(",", "").replace("円", "").replace("¥", "").strip() or "0"
-    amount = int(float(cleaned)) if "." in cleaned else int(cleaned)
-    if amount < 0:
+    try:
+        amount = int(float(cleaned)) if "." in cleaned else int(cleaned)
+    except OverflowError as exc:  # 1.5e400 is infinite as a float
+        raise ValueError from exc
+    if not 0 <= amount <= MAX_YEN:
         raise ValueError
     return amount
 
