@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body before anything reads it (413).
+    "kyodo.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kyodo.core.middleware.SecurityHeadersMiddleware",
@@ -310,6 +312,12 @@ WHITENOISE_USE_FINDERS = not env_bool("KYODO_MANIFEST_STATIC", False)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 KYODO_MAX_UPLOAD_BYTES = int(os.environ.get("KYODO_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# The largest request body accepted at all (one upload plus the form around it): larger ones get
+# 413 from RequestBodyLimitMiddleware before they are read. The proxy's client_max_body_size
+# should be the same (docs/security.md).
+KYODO_MAX_REQUEST_BYTES = int(
+    os.environ.get("KYODO_MAX_REQUEST_BYTES", str(KYODO_MAX_UPLOAD_BYTES + 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KYODO_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -4,6 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
     password_validators_help_texts,
@@ -13,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import PrivateProfile, Residency, User
+from kyodo.core.text import ControlCharacterRuleMixin, KyodoForm, KyodoModelForm
 from kyodo.guideline.models import District, Field
 
 _POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
 _PHONE_RE = re.compile(r"^[0-9+\-() ]{6,30}$")
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ControlCharacterRuleMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -39,7 +41,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(KyodoForm):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -85,11 +87,11 @@ class SignUpForm(forms.Form):
         return data
 
 
-class ResendConfirmationForm(forms.Form):
+class ResendConfirmationForm(KyodoForm):
     email = forms.EmailField(label=_("E-mail address"))
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(KyodoModelForm):
     class Meta:
         model = User
         fields = ["display_name", "residency", "district", "fields_of_interest", "language"]
@@ -103,7 +105,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].help_text = _("Shown on the site with what you post.")
 
 
-class PrivateProfileForm(forms.ModelForm):
+class PrivateProfileForm(KyodoModelForm):
     class Meta:
         model = PrivateProfile
         fields = ["real_name", "real_name_kana", "phone", "postal_code", "address"]
@@ -123,7 +125,7 @@ class PrivateProfileForm(forms.ModelForm):
         return value
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(KyodoForm):
     new_email = forms.EmailField(label=_("New e-mail address"))
     password = forms.CharField(
         label=_("Current password"),
@@ -132,13 +134,26 @@ class EmailChangeForm(forms.Form):
     )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(KyodoForm):
     password = forms.CharField(
         label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(label=_("I understand that my account cannot be restored"))
+
+
+# Django's password forms, under the same control-character rule as every Kyodo form.
+class PasswordResetForm(ControlCharacterRuleMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(ControlCharacterRuleMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(ControlCharacterRuleMixin, auth_forms.PasswordChangeForm):
+    pass
 
 
 def password_help() -> list[str]:

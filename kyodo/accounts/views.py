@@ -27,9 +27,12 @@ from kyodo.accounts.forms import (
     DeleteAccountForm,
     EmailChangeForm,
     LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
     PrivateProfileForm,
     ProfileForm,
     ResendConfirmationForm,
+    SetPasswordForm,
     SignUpForm,
     password_help,
 )
@@ -71,6 +74,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
@@ -82,6 +86,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
@@ -100,6 +105,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:me")
 

@@ -9,10 +9,11 @@ import logging
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -140,6 +141,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_integrity(request: HttpRequest, exc: Any) -> HttpResponse:
         return standard_error(api, request, 409)
 
+    def on_bad_body(request: HttpRequest, exc: Any) -> HttpResponse:
+        # A multipart body without (or with a broken) boundary, or one that cannot be read:
+        # the request is malformed, not the server (finding 5 of issue 21).
+        return error_response(
+            api,
+            request,
+            400,
+            "bad_request",
+            _(
+                "The request body could not be read. Send JSON, or multipart/form-data with a boundary."
+            ),
+        )
+
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(
+            api, request, 413, "payload_too_large", _("The request is too large.")
+        )
+
     def on_exception(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return standard_error(api, request, 500)
@@ -152,6 +171,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(IntegrityError, on_integrity)
+    api.add_exception_handler(MultiPartParserError, on_bad_body)
+    api.add_exception_handler(UnreadablePostError, on_bad_body)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_exception)
 
 

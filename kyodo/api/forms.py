@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.text import KyodoForm
 
-class TokenForm(forms.Form):
+
+class TokenForm(KyodoForm):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import BaseModel, BeforeValidator, Field, create_model
 
 from kyodo.core.pagination import keyset_paginate
+from kyodo.core.text import find_control_character
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -155,6 +156,12 @@ def _problem(value: Any) -> tuple[str, str] | None:
     elif isinstance(value, str):
         if "\x00" in value:
             return "string_nul", "Text should not contain NUL characters"
+        if find_control_character(value) is not None:
+            # The site's rule for every form (kyodo.core.text), multi-line variant.
+            return (
+                "string_control_characters",
+                "Text should not contain control characters (other than tab and line breaks)",
+            )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:

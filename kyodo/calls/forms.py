@@ -23,6 +23,7 @@ from kyodo.calls.models import (
     Track,
 )
 from kyodo.core.fields import MAX_YEN, AsciiIntegerField, YenField
+from kyodo.core.text import KyodoForm, KyodoModelForm
 from kyodo.guideline.models import OrganizationType
 from kyodo.organizations.models import Organization
 
@@ -51,7 +52,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class CallForm(forms.ModelForm):
+class CallForm(KyodoModelForm):
     total_budget_yen = yen_field(_("Total budget (yen)"))
     eligible_categories_text = forms.CharField(
         label=_("Eligible expense categories"),
@@ -114,7 +115,7 @@ class CallForm(forms.ModelForm):
         return data
 
 
-class CallCreateForm(forms.ModelForm):
+class CallCreateForm(KyodoModelForm):
     total_budget_yen = yen_field(_("Total budget (yen)"))
 
     class Meta:
@@ -127,7 +128,7 @@ class CallCreateForm(forms.ModelForm):
         self.fields["department"].queryset = Organization.objects.departments()  # type: ignore[attr-defined]
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(KyodoModelForm):
     class Meta:
         model = Round
         fields = ["name", "order", "opens_at", "closes_at", "presentation_date", "decision_date"]
@@ -145,7 +146,7 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-class FundingRuleForm(forms.Form):
+class FundingRuleForm(KyodoForm):
     # Every select has an initial value equal to what a browser sends for an untouched row,
     # so empty extra rows of a formset count as unchanged and are skipped.
     track = forms.ChoiceField(label=_("Track"), choices=Track.choices, initial=Track.CITIZEN)
@@ -170,7 +171,7 @@ class FundingRuleForm(forms.Form):
         return bp
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(KyodoForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     code = forms.SlugField(label=_("Code"), max_length=50)
     order = forms.IntegerField(label=_("Order"), min_value=1)
@@ -182,7 +183,7 @@ class CriterionForm(forms.Form):
     weight = forms.IntegerField(label=_("Weight"), min_value=0, max_value=100)
 
 
-class RequiredDocumentForm(forms.Form):
+class RequiredDocumentForm(KyodoForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     order = forms.IntegerField(label=_("Order"), min_value=1)
     name = forms.CharField(label=_("Document"), max_length=100)
@@ -195,7 +196,7 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True
 RequiredDocumentFormSet = forms.formset_factory(RequiredDocumentForm, extra=1, can_delete=True)
 
 
-class ApplicationStartForm(forms.Form):
+class ApplicationStartForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Applying group"), queryset=Organization.objects.none()
     )
@@ -227,7 +228,7 @@ class ApplicationStartForm(forms.Form):
         return data
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(KyodoModelForm):
     class Meta:
         model = Application
         fields = [
@@ -273,7 +274,7 @@ class ApplicationForm(forms.ModelForm):
         theme_field.queryset = Theme.objects.filter(fiscal_year__gte=app.call.fiscal_year - 1)
 
 
-class IncomeLineForm(forms.Form):
+class IncomeLineForm(KyodoForm):
     source = forms.ChoiceField(
         label=pgettext_lazy("budget income", "Source"),
         choices=IncomeSource.choices,
@@ -283,7 +284,7 @@ class IncomeLineForm(forms.Form):
     amount_yen = yen_field(_("Amount (yen)"))
 
 
-class ExpenseLineForm(forms.Form):
+class ExpenseLineForm(KyodoForm):
     category = forms.ChoiceField(label=pgettext_lazy("budget line", "Category"), choices=())
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
     unit_price_yen = yen_field(_("Unit price (yen)"))
@@ -303,7 +304,7 @@ IncomeFormSet = forms.formset_factory(IncomeLineForm, extra=2, can_delete=True)
 ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=3, can_delete=True)
 
 
-class RoleForm(forms.Form):
+class RoleForm(KyodoForm):
     phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices, initial=Phase.PLANNING)
     party = forms.CharField(label=_("Who"), max_length=100)
     role = forms.CharField(label=_("What they do"), max_length=300)
@@ -312,7 +313,7 @@ class RoleForm(forms.Form):
 RoleFormSet = forms.formset_factory(RoleForm, extra=3, can_delete=True)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(KyodoForm):
     requirement = forms.ModelChoiceField(
         label=_("Which document"), queryset=RequiredDocument.objects.none(), required=False
     )
@@ -323,7 +324,7 @@ class DocumentForm(forms.Form):
         self.fields["requirement"].queryset = call.required_documents.all()  # type: ignore[attr-defined]
 
 
-class EligibilityCheckForm(forms.Form):
+class EligibilityCheckForm(KyodoForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=EligibilityOutcome.choices, widget=forms.RadioSelect
     )
@@ -335,7 +336,7 @@ class EligibilityCheckForm(forms.Form):
     )
 
 
-class AssignReviewerForm(forms.Form):
+class AssignReviewerForm(KyodoForm):
     email = forms.EmailField(label=_("Reviewer's e-mail address"))
 
     def clean_email(self) -> Any:
@@ -351,13 +352,13 @@ class AssignReviewerForm(forms.Form):
         return user
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(KyodoForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=300, help_text=_("e.g. I advise this group.")
     )
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(KyodoForm):
     comment = forms.CharField(
         label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -387,13 +388,13 @@ class ScoreForm(forms.Form):
         }
 
 
-class PresentationForm(forms.Form):
+class PresentationForm(KyodoForm):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=120, initial=15)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
 
-class CommitteeForm(forms.Form):
+class CommitteeForm(KyodoForm):
     conclusion = forms.ChoiceField(
         label=_("Committee's conclusion"), choices=Conclusion.choices, widget=forms.RadioSelect
     )
@@ -403,7 +404,7 @@ class CommitteeForm(forms.Form):
     )
 
 
-class CityDecisionForm(forms.Form):
+class CityDecisionForm(KyodoForm):
     decision = forms.ChoiceField(
         label=_("City's decision"), choices=CityDecisionChoice.choices, widget=forms.RadioSelect
     )
@@ -413,14 +414,14 @@ class CityDecisionForm(forms.Form):
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(KyodoForm):
     amount_yen = yen_field(_("Grant amount (yen)"))
     conditions = forms.CharField(
         label=_("Conditions of the grant"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(KyodoForm):
     description = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
     new_amount_yen = yen_field(
@@ -430,7 +431,7 @@ class ChangeRequestForm(forms.Form):
     )
 
 
-class ChangeDecisionForm(forms.Form):
+class ChangeDecisionForm(KyodoForm):
     approve = forms.TypedChoiceField(
         label=_("Decision"),
         coerce=lambda v: v == "yes",
@@ -442,7 +443,7 @@ class ChangeDecisionForm(forms.Form):
     )
 
 
-class SettlementForm(forms.Form):
+class SettlementForm(KyodoForm):
     results = forms.CharField(
         label=_("Results of the project"), widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -451,7 +452,7 @@ class SettlementForm(forms.Form):
     )
 
 
-class SettlementLineForm(forms.Form):
+class SettlementLineForm(KyodoForm):
     keep = forms.IntegerField(widget=forms.HiddenInput, required=False)
     category = forms.ChoiceField(label=pgettext_lazy("budget line", "Category"), choices=())
     description = forms.CharField(label=_("Details"), max_length=200, required=False)
@@ -471,12 +472,12 @@ class SettlementLineForm(forms.Form):
 SettlementLineFormSet = forms.formset_factory(SettlementLineForm, extra=2, can_delete=True)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(KyodoForm):
     reason = forms.CharField(
         label=_("What the group should correct"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(KyodoForm):
     amount_yen = yen_field(_("Amount paid (yen)"))
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE)

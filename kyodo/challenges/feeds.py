@@ -9,19 +9,19 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from kyodo.challenges.models import Issue
 from kyodo.challenges.selectors import visible_issues
 from kyodo.challenges.workflow import IssueStatus
+from kyodo.core.text import SafeAtom1Feed
 from kyodo.guideline.models import District
 
 FEED_SIZE = 50
 
 
 class IssueFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed  # stored control characters cannot break the feed
 
     def get_object(self, request: HttpRequest, district: str | None = None) -> District | None:  # type: ignore[override]
         code = district or request.GET.get("district")

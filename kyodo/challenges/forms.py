@@ -9,11 +9,12 @@ from django.utils.translation import pgettext_lazy
 
 from kyodo.challenges.workflow import IssueStatus
 from kyodo.core.fields import fold_digits
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import District, Field, Tier
 from kyodo.organizations.models import Organization
 
 
-class IssueForm(forms.Form):
+class IssueForm(KyodoForm):
     title = forms.CharField(
         label=_("Title"),
         max_length=120,
@@ -113,7 +114,7 @@ class IssueForm(forms.Form):
         return data
 
 
-class IssueFilterForm(forms.Form):
+class IssueFilterForm(KyodoForm):
     district = forms.ChoiceField(label=_("District"), required=False)
     field = forms.ChoiceField(label=_("Field"), required=False)
     status = forms.ChoiceField(
@@ -140,13 +141,13 @@ class IssueFilterForm(forms.Form):
         ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(KyodoForm):
     body = forms.CharField(
         label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
 
-class TriageForm(forms.Form):
+class TriageForm(KyodoForm):
     tier = forms.ModelChoiceField(
         label=_("Who should act"),
         queryset=Tier.objects.order_by("order"),
@@ -174,7 +175,7 @@ class TriageForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(KyodoForm):
     to_status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason (required when not taking it up)"),
@@ -193,7 +194,7 @@ class StatusForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KyodoForm):
     answer = forms.CharField(
         label=_("Official answer"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -203,7 +204,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(KyodoForm):
     reason = forms.CharField(
         label=_("What is wrong with this content?"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -214,7 +215,7 @@ class ReportForm(forms.Form):
     )
 
 
-class HideForm(forms.Form):
+class HideForm(KyodoForm):
     reason = forms.CharField(
         label=_("Reason for hiding (shown in public)"),
         max_length=300,

@@ -29,6 +29,7 @@ from kyodo.challenges.forms import (
 )
 from kyodo.challenges.models import ContentReport
 from kyodo.challenges.workflow import IssueStatus, allowed_targets
+from kyodo.core import params
 from kyodo.core.middleware import PERMISSIONS_POLICY
 from kyodo.core.pagination import keyset_paginate
 from kyodo.core.uploads import serve_upload
@@ -413,10 +414,9 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
 def report_content(request: HttpRequest) -> HttpResponse:
     """Report any registered content: ?target=<app.model>&id=<pk>."""
     key = request.POST.get("target") or request.GET.get("target") or ""
-    try:
-        pk = int(request.POST.get("id") or request.GET.get("id") or "")
-    except ValueError as exc:
-        raise Http404 from exc
+    pk = params.pk(request.POST, "id") or params.pk(request.GET, "id")
+    if pk is None:
+        raise Http404
     target = moderation.get_reportable(key, pk)
     if not request.user.has_perm("challenges.report_content", target):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from kyodo.core.text import xml_safe
 from kyodo.core.uploads import safe_display_name
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,6 +23,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # Stored text may hold control characters (from before the input rule, imports):
+        # openpyxl refuses them and CSV readers choke on them; they carry nothing visible.
+        return xml_safe(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         from django.utils import timezone
 
@@ -31,7 +36,7 @@ def _cell(value: Any) -> Any:
 
 def csv_cell(value: Any) -> str:
     """Neutralise spreadsheet formula injection (=, +, -, @ at the start of text)."""
-    text = "" if value is None else str(_cell(value))
+    text = "" if value is None else xml_safe(str(_cell(value)))
     if text and text[0] in "=+-@\t\r" and not _is_number(text):
         return "'" + text
     return text
@@ -56,7 +61,7 @@ def csv_response(
     writer = csv.writer(_Echo())
 
     def stream() -> Iterable[str]:
-        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        yield "\ufeff" + writer.writerow([xml_safe(str(h)) for h in header])
         for row in rows:
             yield writer.writerow([csv_cell(v) for v in row])
 
@@ -69,8 +74,8 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
     wb = Workbook(write_only=False)
     wb.remove(wb.active)  # type: ignore[arg-type]
     for title, header, rows in sheets:
-        ws = wb.create_sheet(title=safe_display_name(title, "sheet")[:31])
-        ws.append([str(h) for h in header])
+        ws = wb.create_sheet(title=safe_display_name(xml_safe(title), "sheet")[:31])
+        ws.append([xml_safe(str(h)) for h in header])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:

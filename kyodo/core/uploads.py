@@ -8,9 +8,12 @@ What is refused, and why (docs/security.md, "Upload attacks"):
   (OOXML/ODF) package or an old Office (OLE) file — the name and the browser's claim are
   never trusted;
 - a name whose extension contradicts the content (``photo.png.html``, an image called
-  ``report.pdf``, a ZIP called ``.docx`` without an Office manifest);
-- images over MAX_IMAGE_PIXELS (decompression bombs), Office packages that expand beyond
-  MAX_UNPACKED_BYTES or with macros, PDFs with JavaScript or launch actions;
+  ``report.pdf``, a ZIP called ``.docx`` without an Office manifest, a workbook called .docx);
+- old binary Office files (OLE: .doc/.xls/.ppt): refused, people are asked for .docx/.xlsx/.pdf;
+- images whose decoded pixels would exceed MAX_DECODED_BYTES (read from the header, before
+  decoding), Office packages that expand beyond MAX_UNPACKED_BYTES or with macros (VBA, ODF
+  Basic/Scripts, event macros), PDFs with JavaScript, launch/submit actions, automatic actions,
+  embedded files, XFA or RichMedia (found by parsing the PDF with pypdf, names decoded);
 - images are decoded and re-encoded from their pixels: EXIF (GPS), ICC, comments and any
   trailing data (the polyglot part of a GIFAR-style file) are gone.
 """
@@ -25,6 +28,7 @@ import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,10 +69,12 @@ OFFICE_CONTENT_TYPES = {
     "odp": "application/vnd.oasis.opendocument.presentation",
 }
 MAX_IMAGE_PIXELS = 40_000_000
+# The memory the decoded pixels of one upload may take (Pillow's layout, see _decoded_bytes).
+# 32 MiB holds a 4K screenshot (3840 × 2160) or an 8-megapixel photo; re-encoding holds at most
+# two such copies, so one upload costs a worker well under 100 MB (figures: docs/security.md).
+MAX_DECODED_BYTES = 32 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
-# Active content inside a PDF: a viewer could run it. Real municipal documents never need it.
-PDF_ACTIVE_MARKERS = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/RichMedia")
 _NAME_CHARS_RE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*;&'`$%{}\[\]\\/=]")
 
 
@@ -145,7 +151,28 @@ def _mismatch() -> ValidationError:
     )
 
 
+def _decoded_bytes(mode: str, size: tuple[int, int]) -> int:
+    """The memory Pillow needs for the decoded pixels: colour modes are stored with 4 bytes a
+    pixel (RGB too), grey and palette images with 1, 16-bit grey with 2."""
+    per_pixel = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}.get(mode, 4)
+    return size[0] * size[1] * per_pixel
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _(
+            "This image has too many pixels for us to process. Please upload a smaller image "
+            "(for example at most 4000 × 2000 pixels)."
+        ),
+        code="image_too_large",
+    )
+
+
 def _open_image(data: bytes) -> Image.Image:
+    """Decode within MAX_DECODED_BYTES. `Image.open` reads only the header: the size is
+    checked before any pixel is decoded. A JPEG above the budget is decoded at 1/2, 1/4 or 1/8
+    scale by libjpeg itself (a large phone photo becomes a web-sized one without ever being
+    decoded in full); any other format above it is refused."""
     try:
         with warnings.catch_warnings():
             # Between 1x and 2x the pixel limit Pillow only warns: make that an error too.
@@ -156,6 +183,16 @@ def _open_image(data: bytes) -> Image.Image:
                 raise _invalid_image()
             probe.verify()
             image = Image.open(io.BytesIO(data), formats=DECODABLE_IMAGE_FORMATS)
+            if _decoded_bytes(image.mode, image.size) > MAX_DECODED_BYTES:
+                if image.format != "JPEG":
+                    raise _too_many_pixels()
+                for scale in (2, 4, 8):
+                    target = (-(-width // scale), -(-height // scale))
+                    if _decoded_bytes(image.mode, target) <= MAX_DECODED_BYTES:
+                        image.draft(image.mode, target)
+                        break
+                if _decoded_bytes(image.mode, image.size) > MAX_DECODED_BYTES:
+                    raise _too_many_pixels()
             image.load()
     except ValidationError:
         raise
@@ -173,21 +210,29 @@ def _open_image(data: bytes) -> Image.Image:
 
 
 def _reencode(image: Image.Image) -> tuple[bytes, str, str]:
+    """Encode a fresh image holding only `image`'s pixels. At most two decoded copies exist
+    at any moment (each step drops the previous one), so one upload needs at most about
+    2 × MAX_DECODED_BYTES beyond the worker's usual memory."""
     fmt = image.format if image.format in IMAGE_FORMATS else "PNG"
     ext, content_type = IMAGE_FORMATS[fmt]
-    # Turn the picture the way its EXIF orientation says, before the EXIF is dropped.
-    image = ImageOps.exif_transpose(image) or image
+    # Turn the picture the way its EXIF orientation says, before the EXIF is dropped (only
+    # when it says to: exif_transpose copies the image otherwise).
+    if image.getexif().get(0x0112, 1) != 1:
+        image = ImageOps.exif_transpose(image) or image
     if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
-    # Rebuild from raw pixels: nothing but the pixels (no EXIF, GPS, XMP, ICC, comments or
-    # trailing data survives).
-    clean = Image.frombytes(image.mode, image.size, image.tobytes())
+    # A new image with nothing but the pixels (no EXIF, GPS, XMP, ICC, comments or trailing
+    # data survives): pasted, not rebuilt through `tobytes()`, which would add a third copy.
+    clean = Image.new(image.mode, image.size)
     if image.mode == "P":
         palette = image.getpalette()
         if palette:
             clean.putpalette(palette)
+    clean.paste(image)
+    image.close()
+    del image
     out = io.BytesIO()
     if fmt == "JPEG":
         clean.save(out, format=fmt, quality=88)
@@ -214,8 +259,41 @@ def clean_image(upload: UploadedFile) -> CleanFile:
     )
 
 
+# The part every real OOXML package of each kind has: a workbook renamed .docx is refused.
+OOXML_MAIN_PARTS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+}
+# ODF macros: StarBasic libraries (Basic/), other script languages (Scripts/), and documents
+# whose events call a macro (office:event-listeners → vnd.sun.star.script: / macro: URLs).
+ODF_MACRO_FOLDERS = ("basic/", "scripts/")
+ODF_MACRO_MARKERS = (b"vnd.sun.star.script:", b"script:event-listener", b"macro:///", b"macro://")
+ODF_SCANNED_PARTS = ("content.xml", "styles.xml", "meta-inf/manifest.xml")
+
+
+def _macros_refused() -> ValidationError:
+    return ValidationError(
+        _("Files with macros are not accepted. Please save the document without macros."),
+        code="macros",
+    )
+
+
+def _odf_member_has_macro_marker(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Search one XML part in 1 MiB pieces (bounded memory, whatever its size)."""
+    tail = b""
+    longest = max(len(m) for m in ODF_MACRO_MARKERS)
+    with archive.open(info) as handle:
+        while chunk := handle.read(1024 * 1024):
+            window = tail + chunk
+            if any(marker in window for marker in ODF_MACRO_MARKERS):
+                return True
+            tail = window[-longest:]
+    return False
+
+
 def _check_office_package(data: bytes, ext: str) -> None:
-    """A real OOXML/ODF package: a manifest, no macros, and no zip bomb."""
+    """A real OOXML/ODF package of the kind its name says, no macros, and no zip bomb."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -230,35 +308,173 @@ def _check_office_package(data: bytes, ext: str) -> None:
                     code="zip_bomb",
                 )
             if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise ValidationError(
-                    _(
-                        "Files with macros are not accepted. Please save the document without macros."
-                    ),
-                    code="macros",
-                )
+                raise _macros_refused()
             if ext in {"odt", "ods", "odp"}:
                 if "mimetype" not in names:
                     raise _mismatch()
                 expected = OFFICE_CONTENT_TYPES[ext].encode()
                 if archive.read("mimetype").strip() != expected:
                     raise _mismatch()
-            elif "[Content_Types].xml" not in names:
+                if any(n.lower().startswith(ODF_MACRO_FOLDERS) for n in names):
+                    raise _macros_refused()
+                for member in members:
+                    if member.filename.lower() in ODF_SCANNED_PARTS:
+                        if _odf_member_has_macro_marker(archive, member):
+                            raise _macros_refused()
+                        if member.filename.lower() == "meta-inf/manifest.xml":
+                            manifest = archive.read(member).lower()
+                            if (
+                                b'full-path="basic/' in manifest
+                                or b'full-path="scripts/' in manifest
+                            ):
+                                raise _macros_refused()
+            elif "[Content_Types].xml" not in names or OOXML_MAIN_PARTS[ext] not in names:
                 raise _mismatch()
     except zipfile.BadZipFile as exc:
         raise _mismatch() from exc
 
 
+def _legacy_office_refused() -> ValidationError:
+    # Old binary Office files (OLE: .doc, .xls, .ppt) can carry macros and exploits that only a
+    # full OLE parser could find, and their first bytes say nothing about what is inside (an
+    # HTML page behind OLE magic was served as Excel). Every Office version since 2007 saves
+    # .docx/.xlsx, so refusing them is the simplest safe choice (docs/security.md).
+    return ValidationError(
+        _(
+            "Old Office files (.doc, .xls, .ppt) are not accepted. Please save the file as "
+            ".docx, .xlsx or .pptx (or as a PDF) and upload that."
+        ),
+        code="legacy_office",
+    )
+
+
+# Active content a PDF viewer could run or open, by the names that carry it (after #xx escapes
+# are decoded: /J#61vaScript is /JavaScript). Keys anywhere in the document…
+PDF_ACTIVE_KEYS = {
+    "/JavaScript": "JavaScript",
+    "/JS": "JavaScript",
+    "/AA": "AA (automatic actions)",
+    "/EmbeddedFile": "EmbeddedFile",
+    "/EmbeddedFiles": "EmbeddedFiles",
+    "/XFA": "XFA",
+    "/RichMedia": "RichMedia",
+    "/RichMediaContent": "RichMedia",
+    "/Launch": "Launch",
+}
+# …and name values (an action's /S, an annotation's /Subtype, an object's /Type).
+PDF_ACTIVE_NAMES = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "Launch",
+    "/ImportData": "ImportData",
+    "/SubmitForm": "SubmitForm",
+    "/GoToE": "GoToE",
+    "/RichMedia": "RichMedia",
+    "/RichMediaExecute": "RichMedia",
+    "/EmbeddedFile": "EmbeddedFile",
+    "/FileAttachment": "FileAttachment",
+}
+MAX_PDF_OBJECTS = 200_000
+_PDF_NAME_RE = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
+_PDF_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _pdf_raw_names(data: bytes) -> set[str]:
+    """Every name written in the file's bytes, #xx escapes decoded. Catches objects a lenient
+    viewer would still find but the parser does not (outside the cross-reference table)."""
+    found = set()
+    for match in _PDF_NAME_RE.finditer(data):
+        raw = _PDF_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+        found.add("/" + raw.decode("latin-1"))
+    return found
+
+
+def _pdf_active_content(data: bytes) -> list[str]:
+    """What a PDF holds that a viewer could run, open or submit (empty: nothing). Raises
+    ValidationError when the file is not a PDF pypdf can read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    found: set[str] = set()
+    for name in _pdf_raw_names(data):
+        if name in PDF_ACTIVE_KEYS:
+            found.add(PDF_ACTIVE_KEYS[name])
+        elif name in PDF_ACTIVE_NAMES:
+            found.add(PDF_ACTIVE_NAMES[name])
+
+    def inspect(node: Any, depth: int = 0) -> None:
+        if depth > 50:
+            return
+        if isinstance(node, DictionaryObject):
+            for key, value in node.items():
+                if key in PDF_ACTIVE_KEYS:
+                    found.add(PDF_ACTIVE_KEYS[key])
+                if key == "/OpenAction":
+                    target = value.get_object() if isinstance(value, IndirectObject) else value
+                    if isinstance(target, DictionaryObject):
+                        found.add("OpenAction")  # an action run on opening, not a page to show
+                if (
+                    key in ("/S", "/Subtype", "/Type")
+                    and isinstance(value, NameObject)
+                    and value in PDF_ACTIVE_NAMES
+                ):
+                    found.add(PDF_ACTIVE_NAMES[value])
+                if not isinstance(value, IndirectObject):
+                    inspect(value, depth + 1)
+        elif isinstance(node, ArrayObject):
+            for item in node:
+                if not isinstance(item, IndirectObject):
+                    inspect(item, depth + 1)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise ValidationError(
+                    _(
+                        "Password-protected PDF files are not accepted. Please upload the "
+                        "document without a password."
+                    ),
+                    code="pdf_encrypted",
+                )
+            # Every object of the file, including those inside compressed object streams.
+            numbers: set[tuple[int, int]] = set()
+            for generation, table in reader.xref.items():
+                numbers.update((number, generation) for number in table)
+            numbers.update((number, 0) for number in reader.xref_objStm)
+            if len(numbers) > MAX_PDF_OBJECTS:
+                raise _mismatch()
+            inspect(reader.trailer)
+            for number, generation in sorted(numbers):
+                try:
+                    obj = reader.get_object(IndirectObject(number, generation, reader))
+                except (PyPdfError, ValueError, KeyError, OSError):
+                    continue
+                inspect(obj)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors on a broken file
+        if found:  # broken, and active content written in it: say what was refused
+            return sorted(found)
+        raise _mismatch() from exc
+    return sorted(found)
+
+
 def _check_pdf(data: bytes) -> None:
-    if any(marker in data for marker in PDF_ACTIVE_MARKERS):
-        raise ValidationError(
-            _(
-                "PDF files with scripts or actions are not accepted. Please print the document to a new PDF."
-            ),
-            code="pdf_active_content",
-        )
     # An HTML/SVG document that merely starts with %PDF- (a polyglot) has no PDF trailer.
     if b"%%EOF" not in data[-2048:]:
         raise _mismatch()
+    found = _pdf_active_content(data)
+    if found:
+        raise ValidationError(
+            _(
+                "PDF files with scripts, actions or attached files are not accepted "
+                "(found: %(found)s). Please print the document to a new PDF and upload that."
+            )
+            % {"found": ", ".join(found)},
+            code="pdf_active_content",
+        )
 
 
 def clean_document(upload: UploadedFile) -> CleanFile:
@@ -280,9 +496,7 @@ def clean_document(upload: UploadedFile) -> CleanFile:
             _check_office_package(data, claimed)
             ext, content_type = claimed, OFFICE_CONTENT_TYPES[claimed]
         else:
-            if claimed not in OLE_EXTENSIONS:
-                raise _mismatch()
-            ext, content_type = claimed, OLE_EXTENSIONS[claimed]
+            raise _legacy_office_refused()
         if not name.lower().endswith("." + ext):
             name = f"{name}.{ext}"
         return CleanFile(

@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import Field
 from kyodo.organizations.models import Organization
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(KyodoForm):
     title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=150)
     held_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -21,7 +22,7 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea)
 
 
-class RecordForm(forms.Form):
+class RecordForm(KyodoForm):
     record = forms.CharField(label=_("Record of the meeting (議事録)"), widget=forms.Textarea)
     decisions = forms.CharField(
         label=_("Decisions in short"),
@@ -36,7 +37,7 @@ class RecordForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
+class MemberForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none()
     )
@@ -49,7 +50,7 @@ class MemberForm(forms.Form):
         ).queryset = Organization.objects.groups().order_by("kana")
 
 
-class SubcommitteeForm(forms.Form):
+class SubcommitteeForm(KyodoForm):
     name = forms.CharField(label=pgettext_lazy("subcommittee", "Name"), max_length=60)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False)
@@ -64,7 +65,7 @@ class SubcommitteeForm(forms.Form):
         ).order_by("kana")
 
 
-class AssignIssueForm(forms.Form):
+class AssignIssueForm(KyodoForm):
     issue = forms.IntegerField(
         label=_("Issue number"),
         min_value=1,
@@ -72,7 +73,7 @@ class AssignIssueForm(forms.Form):
     )
 
 
-class StartProjectForm(forms.Form):
+class StartProjectForm(KyodoForm):
     issue = forms.ModelChoiceField(label=_("Local issue"), queryset=Organization.objects.none())
     organization = forms.ModelChoiceField(
         label=_("Acting organization"), queryset=Organization.objects.none()
@@ -86,7 +87,7 @@ class StartProjectForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
 
 
-class StartEventForm(forms.Form):
+class StartEventForm(KyodoForm):
     issue = forms.ModelChoiceField(label=_("Local issue"), queryset=Organization.objects.none())
     organization = forms.ModelChoiceField(
         label=_("Acting organization"), queryset=Organization.objects.none()

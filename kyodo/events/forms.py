@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyodo.core.params import BoundedDateField, BoundedDateTimeField
+from kyodo.core.text import KyodoForm, KyodoModelForm
 from kyodo.events.models import Event, EventKind, Facility, Question, Room, Slot
 from kyodo.guideline.models import District, Field
 from kyodo.organizations.models import Organization
@@ -15,14 +17,14 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(KyodoForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
     )
     district = forms.ChoiceField(label=_("District"), required=False)
     field = forms.ChoiceField(label=_("Field"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_WIDGET)
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = BoundedDateField(label=_("Until"), required=False, widget=DATE_WIDGET)
     past = forms.BooleanField(label=_("Show past events"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -35,7 +37,7 @@ class EventFilterForm(forms.Form):
         ]
 
 
-class EventForm(forms.ModelForm):
+class EventForm(KyodoModelForm):
     organization = forms.ModelChoiceField(
         label=_("Organiser"), queryset=Organization.objects.none()
     )
@@ -68,6 +70,10 @@ class EventForm(forms.ModelForm):
             "asks_real_name",
             "asks_phone",
         ]
+        # Within the site's calendar (kyodo.core.params): year 0001 is a field error.
+        field_classes = dict.fromkeys(
+            ("starts_at", "ends_at", "opens_at", "closes_at"), BoundedDateTimeField
+        )
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
@@ -119,14 +125,14 @@ class EventForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k not in ("organization", "topics")}
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(KyodoModelForm):
     class Meta:
         model = Question
         fields = ["label", "help_text", "required", "choices"]
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(KyodoForm):
     """Built from the event's questions; consent per item of personal data."""
 
     share_real_name = forms.BooleanField(
@@ -174,7 +180,7 @@ class RegistrationForm(forms.Form):
         }
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(KyodoForm):
     rating = forms.TypedChoiceField(
         label=_("How satisfied were you?"),
         coerce=int,
@@ -195,17 +201,17 @@ class FeedbackForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(KyodoForm):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
     include_waitlist = forms.BooleanField(label=_("Also send to the waiting list"), required=False)
 
 
-class CancelEventForm(forms.Form):
+class CancelEventForm(KyodoForm):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=200)
 
 
-class BookingRequestForm(forms.Form):
+class BookingRequestForm(KyodoForm):
     organization = forms.ModelChoiceField(label=_("Group"), queryset=Organization.objects.none())
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     slot = forms.ChoiceField(label=_("Time slot"), choices=Slot.choices, widget=forms.RadioSelect)
@@ -219,11 +225,11 @@ class BookingRequestForm(forms.Form):
         ).queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
 
 
-class RefuseBookingForm(forms.Form):
+class RefuseBookingForm(KyodoForm):
     note = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class LotteryForm(forms.Form):
+class LotteryForm(KyodoForm):
     facility = forms.ModelChoiceField(
         label=_("Activity base"), queryset=Facility.objects.order_by("kana")
     )

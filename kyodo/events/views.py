@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyodo.accounts.models import User
+from kyodo.core import params
 from kyodo.core.exports import csv_response, xlsx_response
 from kyodo.core.fields import fold_digits
 from kyodo.core.formatting import current_fiscal_year, fiscal_year_label
@@ -188,8 +189,7 @@ def _detail_context(
 
 @require_safe
 def steps_stats(request: HttpRequest) -> HttpResponse:
-    fy_param = request.GET.get("fy", "")
-    fiscal_year = int(fy_param) if fy_param.isdigit() else None
+    fiscal_year = params.fiscal_year(request.GET, "fy")
     key = f"events:steps-funnel:{fiscal_year}"
     funnel = cache.get(key)
     if funnel is None:
@@ -559,10 +559,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = selectors.get_facility(pk)
-    try:
-        start = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = timezone.localdate()
+    start = params.date(request.GET, "from", default=timezone.localdate())
     return render(
         request,
         "events/facility_detail.html",

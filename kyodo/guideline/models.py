@@ -28,9 +28,7 @@ class Municipality(models.Model):
     prefecture = models.CharField(_("prefecture"), max_length=20)
     # 全国地方公共団体コード (6 digits with the check digit, e.g. 112011 for Kawagoe): the national
     # standard datasets identify the publisher by it.
-    local_government_code = models.CharField(
-        _("local government code"), max_length=6, blank=True
-    )
+    local_government_code = models.CharField(_("local government code"), max_length=6, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     guideline_title = models.CharField(_("guideline title"), max_length=100)
     guideline_edition = models.CharField(_("guideline edition"), max_length=100, blank=True)

@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import District
 from kyodo.organizations.models import Organization
 
 
-class NewsForm(forms.Form):
+class NewsForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Published by"), queryset=Organization.objects.none(), empty_label=None
     )
@@ -35,7 +36,7 @@ class NewsForm(forms.Form):
             )
 
 
-class NewsFilterForm(forms.Form):
+class NewsFilterForm(KyodoForm):
     district = forms.ChoiceField(label=_("District"), required=False)
     source = forms.ChoiceField(
         label=pgettext_lazy("sender", "From"),

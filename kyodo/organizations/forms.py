@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.text import KyodoForm, KyodoModelForm
 from kyodo.guideline.models import District, Field, OrganizationType
 from kyodo.organizations.models import (
     DocumentKind,
@@ -33,7 +34,7 @@ PROFILE_FORM_FIELDS = [
 ]
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(KyodoModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -65,7 +66,7 @@ class OrganizationForm(forms.ModelForm):
         return normalise(self.cleaned_data["kana"])[:200]
 
 
-class DeclarationsForm(forms.Form):
+class DeclarationsForm(KyodoForm):
     declared_not_political = forms.BooleanField(
         label=_("The group is not a political organization")
     )
@@ -87,16 +88,16 @@ class RegisterOrganizationForm(OrganizationForm):
         fields = ["org_type", *PROFILE_FORM_FIELDS]
 
 
-class LogoForm(forms.Form):
+class LogoForm(KyodoForm):
     logo = forms.ImageField(label=_("Logo image"), help_text=_("JPEG, PNG or WebP, up to 10 MB."))
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(KyodoForm):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File"), help_text=_("PDF, Office document or image."))
 
 
-class InviteForm(forms.Form):
+class InviteForm(KyodoForm):
     email = forms.EmailField(label=_("E-mail address of the person"))
     role = forms.ChoiceField(
         label=_("Role"),
@@ -105,7 +106,7 @@ class InviteForm(forms.Form):
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(KyodoForm):
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[c for c in MembershipRole.choices if c[0] != MembershipRole.REPRESENTATIVE],
@@ -113,7 +114,7 @@ class RoleForm(forms.Form):
     title = forms.CharField(label=_("Office title"), max_length=40, required=False)
 
 
-class JoinForm(forms.Form):
+class JoinForm(KyodoForm):
     message = forms.CharField(
         label=_("Message to the group (optional)"),
         required=False,
@@ -122,7 +123,7 @@ class JoinForm(forms.Form):
     )
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(KyodoForm):
     member = forms.ChoiceField(label=_("New representative"))
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
@@ -132,13 +133,13 @@ class HandOverForm(forms.Form):
         ]
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(KyodoForm):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
     )
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(KyodoForm):
     q = forms.CharField(label=_("Name or keyword"), required=False)
     type = forms.ModelChoiceField(
         label=_("Type"),
@@ -164,7 +165,7 @@ class DirectoryFilterForm(forms.Form):
     verified = forms.BooleanField(label=_("Only groups registered with the city"), required=False)
 
 
-class OfferNeedForm(forms.ModelForm):
+class OfferNeedForm(KyodoModelForm):
     class Meta:
         model = OfferNeed
         fields = ["kind", "category", "title", "body", "fields", "districts"]
@@ -183,7 +184,7 @@ class OfferNeedForm(forms.ModelForm):
         ).queryset = District.objects.all()
 
 
-class OfferFilterForm(forms.Form):
+class OfferFilterForm(KyodoForm):
     q = forms.CharField(label=_("Keyword"), required=False)
     kind = forms.ChoiceField(
         label=_("Offer or need"), required=False, choices=[("", _("Both")), *OfferKind.choices]
@@ -209,7 +210,7 @@ class OfferFilterForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(KyodoForm):
     from_organization = forms.ChoiceField(label=_("Writing on behalf of"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=120)
     body = forms.CharField(
@@ -227,13 +228,13 @@ class ContactForm(forms.Form):
         ]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KyodoForm):
     body = forms.CharField(
         label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(KyodoForm):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 or Shift_JIS, as Excel saves it. The first row holds the column names."),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyodo.accounts.models import User
+from kyodo.core import params
 from kyodo.core.exports import csv_response, xlsx_response
 from kyodo.core.formatting import date_ja
 from kyodo.core.pagination import keyset_paginate
@@ -670,9 +671,9 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     org = selectors.get_organization_to_act(user, pk, "organizations.add_contactrequest")
     offer = None
-    offer_id = request.GET.get("offer") or request.POST.get("offer")
-    if offer_id and str(offer_id).isdigit():
-        offer = selectors.get_offer_for(user, int(offer_id))
+    offer_id = params.pk(request.POST, "offer") or params.pk(request.GET, "offer")
+    if offer_id:
+        offer = selectors.get_offer_for(user, offer_id)
     mine = [o for o in selectors.managed_organizations(user) if o.pk != org.pk]
     initial = {"subject": _("About 「%(title)s」") % {"title": offer.title}} if offer else {}
     form = ContactForm(request.POST or None, organizations=mine, initial=initial)

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyodo.core.params import BoundedDateField
+from kyodo.core.text import KyodoForm
 from kyodo.privacy.models import RequestKind
 from kyodo.privacy.selectors import AuditFilter, audit_target_types
 
@@ -19,7 +21,7 @@ class ContentTypeChoiceField(forms.ModelChoiceField):
         return f"{obj.app_label}: {obj.name}"
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(KyodoForm):
     actor = forms.CharField(
         label=pgettext_lazy("audit", "Who"),
         required=False,
@@ -38,10 +40,10 @@ class AuditFilterForm(forms.Form):
         queryset=ContentType.objects.none(),
         empty_label=_("All"),
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -71,7 +73,7 @@ class AuditFilterForm(forms.Form):
         )
 
 
-class PrivacyRequestForm(forms.Form):
+class PrivacyRequestForm(KyodoForm):
     kind = forms.ChoiceField(
         label=_("What you ask for"), choices=RequestKind.choices, widget=forms.RadioSelect
     )

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from kyodo.accounts.models import User
 from kyodo.core.formatting import current_fiscal_year
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import (
     CollaborationForm,
     District,
@@ -31,7 +32,7 @@ def _departments() -> Any:
     return Organization.objects.filter(org_type__code=DEPARTMENT_ORG_TYPE).order_by("kana", "id")
 
 
-class FilterForm(forms.Form):
+class FilterForm(KyodoForm):
     q = forms.CharField(label=_("Words"), required=False)
     status = forms.ChoiceField(label=_("Stage"), required=False, choices=[])
     form = forms.ChoiceField(label=_("Form of collaboration"), required=False, choices=[])
@@ -68,7 +69,7 @@ class FilterForm(forms.Form):
         _choices(self, "origin").choices = anything + list(Origin.choices)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(KyodoForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -150,13 +151,13 @@ class ProjectForm(forms.Form):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(KyodoForm):
     reason = forms.CharField(
         label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(KyodoForm):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     attachment = forms.FileField(
         label=_("Attach a document"),
@@ -167,7 +168,7 @@ class MessageForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(KyodoForm):
     department = forms.ModelChoiceField(
         label=_("Department to invite"), queryset=Organization.objects.none()
     )
@@ -180,7 +181,7 @@ class InviteForm(forms.Form):
         )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(KyodoForm):
     based_on = forms.IntegerField(widget=forms.HiddenInput)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -235,7 +236,7 @@ class AgreementForm(forms.Form):
             )
 
 
-class RoleForm(forms.Form):
+class RoleForm(KyodoForm):
     task = forms.CharField(label=_("Task"), max_length=200, required=False)
     party = forms.ModelChoiceField(
         label=_("Responsible party"), queryset=Organization.objects.none(), required=False
@@ -267,7 +268,7 @@ class RoleForm(forms.Form):
 RoleFormSet = forms.formset_factory(RoleForm, extra=3, max_num=60)
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(KyodoForm):
     def __init__(self, *args: Any, answers: dict[int, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for p in Principle.objects.all():
@@ -280,7 +281,7 @@ class ChecklistForm(forms.Form):
             )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Approve for"), queryset=Organization.objects.none()
     )
@@ -294,7 +295,7 @@ class ApproveForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=org_ids)  # type: ignore[attr-defined]
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(KyodoForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     reported_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     body = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -312,23 +313,23 @@ class ProgressReportForm(forms.Form):
         return data
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(KyodoForm):
     title = forms.CharField(label=_("Milestone"), max_length=120)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class TargetForm(forms.Form):
+class TargetForm(KyodoForm):
     description = forms.CharField(label=_("Outcome target"), max_length=200)
     target_value = forms.CharField(label=_("Target"), max_length=100, required=False)
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(KyodoForm):
     name = forms.CharField(label=_("Activity indicator"), max_length=120)
     target_value = forms.IntegerField(label=_("Target value"), min_value=0)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(KyodoForm):
     summary = forms.CharField(label=pgettext_lazy("change request", "Change"), max_length=200)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     new_period_end = forms.DateField(
@@ -339,7 +340,7 @@ class ChangeRequestForm(forms.Form):
     )
 
 
-class DecideChangeForm(forms.Form):
+class DecideChangeForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Decide for"), queryset=Organization.objects.none()
     )
@@ -357,7 +358,7 @@ class DecideChangeForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(pk__in=org_ids)  # type: ignore[attr-defined]
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(KyodoForm):
     summary = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}))
     results = forms.CharField(
         label=_("Results against the targets"),
@@ -405,7 +406,7 @@ SCORE_CHOICES = [
 ]
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Evaluate for"), queryset=Organization.objects.none()
     )
@@ -445,11 +446,11 @@ class EvaluationForm(forms.Form):
             )
 
 
-class LessonsForm(forms.Form):
+class LessonsForm(KyodoForm):
     lessons = forms.CharField(label=_("Agreed lessons"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(KyodoForm):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Title"), max_length=120)
     problem = forms.CharField(label=_("Problem to solve"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -476,7 +477,7 @@ class ThemeForm(forms.Form):
         self.fields["fiscal_year"].initial = current_fiscal_year() + 1
 
 
-class ThemeAnswerForm(forms.Form):
+class ThemeAnswerForm(KyodoForm):
     organization = forms.ModelChoiceField(
         label=_("Proposing organization"), queryset=Organization.objects.none()
     )

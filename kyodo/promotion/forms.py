@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import User
+from kyodo.core.text import KyodoForm, KyodoModelForm
 from kyodo.guideline.models import Principle
 from kyodo.organizations.models import Membership, MembershipStatus, Organization
 from kyodo.promotion.models import SurveyRecord
@@ -15,7 +16,7 @@ def _public_name(user: User) -> str:
     return user.public_name
 
 
-class LiaisonForm(forms.Form):
+class LiaisonForm(KyodoForm):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Organization.objects.none())
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -32,7 +33,7 @@ class LiaisonForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["user"]).label_from_instance = _public_name  # type: ignore[method-assign,assignment]
 
 
-class CoordinationRequestForm(forms.Form):
+class CoordinationRequestForm(KyodoForm):
     from_department = forms.ModelChoiceField(
         label=_("Your department"), queryset=Organization.objects.none()
     )
@@ -59,7 +60,7 @@ class CoordinationRequestForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KyodoForm):
     decision = forms.ChoiceField(
         label=_("Your answer"),
         choices=[("accept", _("We will join")), ("decline", _("We cannot join"))],
@@ -79,7 +80,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class SelfCheckForm(forms.Form):
+class SelfCheckForm(KyodoForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(i, str(i)) for i in range(1, 6)]
@@ -96,14 +97,14 @@ class SelfCheckForm(forms.Form):
         return {int(k[1:]): v for k, v in self.cleaned_data.items()}
 
 
-class SurveyOpenForm(forms.Form):
+class SurveyOpenForm(KyodoForm):
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
     closes_on = forms.DateField(
         label=_("Answers due by"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class SurveyRecordForm(forms.ModelForm):
+class SurveyRecordForm(KyodoModelForm):
     class Meta:
         model = SurveyRecord
         fields = [
@@ -121,7 +122,7 @@ class SurveyRecordForm(forms.ModelForm):
         ]
 
 
-class SurveyImportForm(forms.Form):
+class SurveyImportForm(KyodoForm):
     file = forms.FileField(
         label=_("Spreadsheet (CSV or Excel)"),
         help_text=_(

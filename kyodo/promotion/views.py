@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyodo.accounts.models import User
+from kyodo.core import params
 from kyodo.core.formatting import current_fiscal_year
 from kyodo.core.pagination import keyset_paginate
 from kyodo.organizations.models import Organization
@@ -260,7 +261,7 @@ def survey(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     period = get_object_or_404(SurveyPeriod, fiscal_year=fiscal_year)
     departments = _my_departments(request)
     department = None
-    dept_param = request.GET.get("department") or request.POST.get("department")
+    dept_param = params.pk(request.GET, "department") or params.pk(request.POST, "department")
     if dept_param:
         department = get_object_or_404(departments, pk=dept_param)
     elif departments.count() == 1 or not request.user.has_perm("promotion.manage_survey"):
@@ -371,7 +372,8 @@ def record_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_import(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     period = get_object_or_404(SurveyPeriod, fiscal_year=fiscal_year)
     department = get_object_or_404(
-        _my_departments(request), pk=request.GET.get("department") or request.POST.get("department")
+        _my_departments(request),
+        pk=params.pk(request.GET, "department") or params.pk(request.POST, "department"),
     )
     _internal(request, "promotion.answer_survey", department)
     form = SurveyImportForm(request.POST or None, request.FILES or None)

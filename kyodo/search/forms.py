@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.core.formatting import current_fiscal_year, fiscal_year_label
+from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import District, Field
 from kyodo.search.models import DocType
 from kyodo.search.providers import active_providers
@@ -30,7 +31,7 @@ def status_choices() -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda kv: kv[1])
 
 
-class SearchForm(forms.Form):
+class SearchForm(KyodoForm):
     q = forms.CharField(label=_("Words to search for"), required=False, max_length=200)
     type = forms.ChoiceField(label=_("Type"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
