@@ -10,8 +10,13 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
+        from kyodo.accounts.hooks import register_my_page_section
+        from kyodo.accounts.me import ME_LIST_TEMPLATE
         from kyodo.core.hooks import PeriodicTask, register_periodic_task
         from kyodo.notifications import tasks
+        from kyodo.notifications.me import my_follows_section
+
+        register_my_page_section("follows", 60, ME_LIST_TEMPLATE, my_follows_section)
 
         register_periodic_task(
             PeriodicTask("notifications.daily_digest", tasks.send_daily_digests, at=dt.time(7, 0))
