@@ -112,7 +112,9 @@ def _detail_context(
     can_feedback = user.is_authenticated and user.has_perm("events.add_feedback", event)
     # Once sent, the page thanks the person instead of offering an empty form again.
     my_feedback = (
-        Feedback.objects.filter(event=event, user_id=user.pk).first() if can_feedback else None
+        Feedback.objects.filter(event=event, user_id=int(user.pk or 0)).first()
+        if can_feedback
+        else None
     )
     return {
         "event": event,
