@@ -13,6 +13,12 @@ class ChallengesConfig(AppConfig):
         from kyodo.challenges.me import my_issues_section
 
         register_my_page_section("issues", 20, ME_LIST_TEMPLATE, my_issues_section)
+        from kyodo.accounts.personal_data import register_personal_data_exporter
+        from kyodo.challenges import personal_data
+
+        register_personal_data_exporter("local_issues", personal_data.export_issues)
+        register_personal_data_exporter("issue_comments", personal_data.export_comments)
+        register_personal_data_exporter("issue_supports", personal_data.export_supports)
         from kyodo.challenges.home import cached_block
         from kyodo.challenges.models import Issue, IssueComment
         from kyodo.challenges.moderation import register_moderated
