@@ -59,6 +59,39 @@ def query_with(request: Any, **changes: Any) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def nav_entries(request: Any) -> list[tuple[str, Any, bool]]:
+    """The main navigation this person sees as (href, label, current): only the most specific
+    entry matching the path is current (/events/bases/ is not also /events/)."""
+    entries = [
+        (url(item.url_name), item.label)
+        for item in nav_items()
+        if not item.perm or has_perm(request.user, item.perm)
+    ]
+    matches = [href for href, _label in entries if href != "/" and request.path.startswith(href)]
+    current = max(matches, key=len) if matches else None
+    return [(href, label, href == current) for href, label in entries]
+
+
+def unread_notifications(request: Any) -> int:
+    """The header's unread count: one indexed COUNT per page for a signed-in person, none for
+    visitors (whose pages the anonymous page cache may serve)."""
+    if not getattr(request.user, "is_authenticated", False):
+        return 0
+    cached = getattr(request, "_kyodo_unread", None)
+    if cached is None:
+        from kyodo.notifications.selectors import unread_count
+
+        cached = unread_count(request.user)
+        request._kyodo_unread = cached
+    return int(cached)
+
+
+def is_following(user: Any, obj: Any) -> bool:
+    from kyodo.notifications.services import is_following as following
+
+    return following(user, obj)
+
+
 def linebreaks(value: str) -> Markup:
     """Paragraphs and line breaks for plain text; every piece of the text is escaped."""
     paragraphs = [p for p in str(value or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
@@ -104,6 +137,9 @@ def environment(**options: Any) -> Environment:
         get_messages=get_messages,
         get_language=translation.get_language,
         nav_items=nav_items,
+        nav_entries=nav_entries,
+        unread_notifications=unread_notifications,
+        is_following=is_following,
         site_municipality=site_municipality,
         urlencode=urlencode,
         LANGUAGES=settings.LANGUAGES,

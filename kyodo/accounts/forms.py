@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any, cast
 
 from django import forms
@@ -14,11 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import PrivateProfile, Residency, User
+from kyodo.core.fields import normalise_phone, normalise_postal_code
 from kyodo.core.text import ControlCharacterRuleMixin, KyodoForm, KyodoModelForm
 from kyodo.guideline.models import District, Field
-
-_POSTAL_RE = re.compile(r"^\d{3}-?\d{4}$")
-_PHONE_RE = re.compile(r"^[0-9+\-() ]{6,30}$")
 
 
 class LoginForm(ControlCharacterRuleMixin, AuthenticationForm):
@@ -110,19 +107,12 @@ class PrivateProfileForm(KyodoModelForm):
         model = PrivateProfile
         fields = ["real_name", "real_name_kana", "phone", "postal_code", "address"]
 
+    # Full-width digits, dashes and spaces are folded; stored as 350-8601 / 049-224-8811.
     def clean_postal_code(self) -> str:
-        value = self.cleaned_data["postal_code"].strip().replace("ー", "-").replace("－", "-")
-        if value and not _POSTAL_RE.match(value):
-            raise ValidationError(_("Enter the postal code as 7 digits, e.g. 350-8601."))
-        return value
+        return normalise_postal_code(self.cleaned_data["postal_code"])
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        if value and not _PHONE_RE.match(value):
-            raise ValidationError(
-                _("Enter the phone number with digits and hyphens, e.g. 049-224-8811.")
-            )
-        return value
+        return normalise_phone(self.cleaned_data["phone"])
 
 
 class EmailChangeForm(KyodoForm):

@@ -29,4 +29,6 @@ urlpatterns = [
     path("me/email/confirm/<str:token>/", views.email_change_confirm, name="email-change-confirm"),
     path("me/export/", views.export_my_data, name="export-my-data"),
     path("me/delete/", views.delete_account, name="delete"),
+    path("terms/", views.terms, name="terms"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

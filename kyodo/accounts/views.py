@@ -20,9 +20,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kyodo.accounts import services
+from kyodo.accounts import policies, services
 from kyodo.accounts.forms import (
     DeleteAccountForm,
     EmailChangeForm,
@@ -317,3 +317,15 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             )
             return redirect(reverse("core:home"))
     return render(request, "accounts/user_delete.html", {"form": form})
+
+
+@require_safe
+def terms(request: HttpRequest) -> HttpResponse:
+    """利用規約: public, from the municipality's guideline file."""
+    return render(request, "accounts/terms.html", policies.terms_of_use())
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """個人情報の取扱い: purposes, retention, and how to ask for disclosure, correction, deletion."""
+    return render(request, "accounts/privacy.html", policies.privacy_policy())

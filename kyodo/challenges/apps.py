@@ -8,6 +8,17 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Local issues")
 
     def ready(self) -> None:
+        from kyodo.accounts.hooks import register_my_page_section
+        from kyodo.accounts.me import ME_LIST_TEMPLATE
+        from kyodo.challenges.me import my_issues_section
+
+        register_my_page_section("issues", 20, ME_LIST_TEMPLATE, my_issues_section)
+        from kyodo.accounts.personal_data import register_personal_data_exporter
+        from kyodo.challenges import personal_data
+
+        register_personal_data_exporter("local_issues", personal_data.export_issues)
+        register_personal_data_exporter("issue_comments", personal_data.export_comments)
+        register_personal_data_exporter("issue_supports", personal_data.export_supports)
         from kyodo.challenges.home import cached_block
         from kyodo.challenges.models import Issue, IssueComment
         from kyodo.challenges.moderation import register_moderated
@@ -27,7 +38,11 @@ class ChallengesConfig(AppConfig):
         )
         register_followable(Issue, lambda user, obj: user.has_perm("challenges.view_issue", obj))
         # Following a district: told about new issues there.
-        register_followable(District, lambda user, obj: True)
+        register_followable(
+            District,
+            lambda user, obj: True,
+            url=lambda obj: optional_reverse("districts:detail", obj.code),
+        )
         register_moderated(Issue, author=lambda i: i.author, title=lambda i: i.title)
         register_moderated(
             IssueComment,
@@ -52,3 +67,13 @@ def new_issues_block() -> dict[str, object]:
     from kyodo.challenges.selectors import issue_counts, latest_issues
 
     return {"issues": latest_issues(5), "counts": issue_counts()}
+
+
+def optional_reverse(name: str, *args: object) -> str:
+    """A page of a higher app (districts) that may not be installed: "" then."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""

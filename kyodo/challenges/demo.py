@@ -103,7 +103,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     # templates under each of its own fields.
     field_codes = [c for c in text.TEMPLATES if c in fields] or list(fields)
     horizon = int(365 * max(2.0, ctx.scale))
-    now = ctx.aware(ctx.today, 12)
+    now = ctx.now()
     n = issue_volume(ctx.scale)
     demo_resident = named.get("resident")
     demo_resident_id = demo_resident.pk if demo_resident is not None else None
@@ -153,9 +153,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             issue.responsible_department = dept_by_name.get(dept_name) or (
                 rng.choice(departments) if departments else None
             )
-            issue.triaged_at = created + dt.timedelta(days=min(age, rng.randint(1, 10)))
+            issue.triaged_at = min(now, created + dt.timedelta(days=min(age, rng.randint(1, 10))))
         if status != IssueStatus.RECEIVED:
-            issue.status_changed_at = created + dt.timedelta(days=min(age, rng.randint(3, 60)))
+            issue.status_changed_at = min(
+                now, created + dt.timedelta(days=min(age, rng.randint(3, 60)))
+            )
         if status == IssueStatus.DECLINED:
             issue.decline_reason = rng.choice(text.DECLINE_REASONS)
         answer_chance: dict[str, float] = {
@@ -189,7 +191,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                     (
                         issue.pk,
                         user_id,
-                        issue.created_at + dt.timedelta(hours=rng.randint(1, 200)),
+                        min(now, issue.created_at + dt.timedelta(hours=rng.randint(1, 200))),
                     )
                 )
             issue.support_count = len(chosen)
@@ -200,8 +202,10 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                         issue=issue,
                         author_id=rng.choice(residents),
                         body=rng.choice(text.COMMENTS),
-                        created_at=issue.created_at
-                        + dt.timedelta(hours=6 + 30 * j + rng.randint(0, 20)),
+                        created_at=min(
+                            now,
+                            issue.created_at + dt.timedelta(hours=6 + 30 * j + rng.randint(0, 20)),
+                        ),
                     )
                 )
     ctx.insert(

@@ -246,6 +246,13 @@ class DemoContext:
     def days_ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
 
+    def now(self) -> dt.datetime:
+        """The demo's present: noon of ctx.today, but never later than the real clock, so no
+        "created" or "published" time lies in the future when the demo is built in the morning."""
+        from django.utils import timezone
+
+        return min(self.aware(self.today, 12), timezone.now())
+
     def aware(self, day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
         from django.utils import timezone
 

@@ -96,3 +96,33 @@ class AsciiIntegerField(forms.IntegerField):
             if value and not (value.lstrip("-").isascii() and value.lstrip("-").isdigit()):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+_PHONE_ALLOWED = re.compile(r"^\+?[0-9()\-]{6,30}$")
+
+
+def normalise_phone(value: str) -> str:
+    """'０４９－２２４－８８１１' or '049 224 8811' → '049-224-8811' (spaces become hyphens);
+    '' stays ''. Raises ValidationError (Japanese) for anything that is not a phone number."""
+    text = re.sub(r"\s+", "-", fold_digits(value or "")).strip("-")
+    text = re.sub(r"-{2,}", "-", text)
+    if not text:
+        return ""
+    if not _PHONE_ALLOWED.match(text) or sum(c.isdigit() for c in text) < 6:
+        raise ValidationError(
+            _("Enter the phone number with digits and hyphens, e.g. 049-224-8811."),
+            code="invalid_phone",
+        )
+    return text
+
+
+def normalise_postal_code(value: str) -> str:
+    """'３５０－８６０１', '3508601', '〒350 8601' → '350-8601'; '' stays ''."""
+    text = re.sub(r"[\s\-〒]", "", fold_digits(value or ""))
+    if not text:
+        return ""
+    if not (text.isascii() and text.isdigit() and len(text) == 7):
+        raise ValidationError(
+            _("Enter the postal code as 7 digits, e.g. 350-8601."), code="invalid_postal_code"
+        )
+    return f"{text[:3]}-{text[3:]}"

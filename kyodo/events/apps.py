@@ -8,6 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self) -> None:
+        from kyodo.accounts.hooks import register_my_page_section
+        from kyodo.accounts.me import ME_LIST_TEMPLATE
+        from kyodo.events.me import my_events_section, my_journey_section
+
+        register_my_page_section("journey", 5, ME_LIST_TEMPLATE, my_journey_section)
+        register_my_page_section("events", 30, ME_LIST_TEMPLATE, my_events_section)
         from kyodo.accounts.personal_data import (
             register_account_deletion_handler,
             register_personal_data_exporter,

@@ -296,7 +296,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
     ctx.bulk_create(Question, questions, label="questions")
 
     # --- Registrations, streamed event by event ---------------------------------------------
-    now = ctx.aware(ctx.today, 12)
+    now = ctx.now()
     counts = {"registrations": 0, "waitlisted": 0, "attended": 0, "feedback": 0}
     feedback: list[tuple[int, int, int, str, dt.datetime]] = []
     confirmed_status = str(RegistrationStatus.CONFIRMED)

@@ -33,7 +33,7 @@ from kyodo.events.forms import (
     RegistrationForm,
 )
 from kyodo.events.ical import calendar_response
-from kyodo.events.models import CalendarToken, Event, EventKind, Question, Registration
+from kyodo.events.models import CalendarToken, Event, EventKind, Feedback, Question, Registration
 from kyodo.events.rules import organising_organizations
 from kyodo.events.workflow import BookingStatus, RegistrationStatus
 from kyodo.organizations.models import Organization
@@ -175,13 +175,21 @@ def _detail_context(
         and (registration is None or registration.status == RegistrationStatus.CANCELLED)
     )
     can_feedback = user.is_authenticated and user.has_perm("events.add_feedback", event)
+    # Once sent, the page thanks the person instead of offering an empty form again.
+    my_feedback = (
+        Feedback.objects.filter(event=event, user_id=int(user.pk or 0)).first()
+        if can_feedback
+        else None
+    )
     return {
         "event": event,
         "registration": registration,
         "position": selectors.waitlist_position(registration) if registration else None,
         "form": form or (RegistrationForm(event=event) if can_register else None),
         "can_register": can_register,
-        "feedback_form": feedback_form or (FeedbackForm() if can_feedback else None),
+        "feedback_form": feedback_form
+        or (FeedbackForm() if can_feedback and my_feedback is None else None),
+        "my_feedback": my_feedback,
         "can_manage": user.has_perm("events.manage_event", event),
         "now": timezone.now(),
     }

@@ -26,6 +26,10 @@ class NewsConfig(AppConfig):
         )
         register_moderated(NewsItem, author=lambda n: n.author, title=lambda n: n.title)
         register_followable(NewsItem, lambda user, obj: True)
+        from kyodo.accounts.personal_data import register_personal_data_exporter
+        from kyodo.news.personal_data import export_news
+
+        register_personal_data_exporter("news", export_news)
 
 
 def latest_news_block() -> dict[str, object] | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from kyodo.accounts.models import User
 from kyodo.challenges import demo_text as text
 from kyodo.core.demo import DemoContext
@@ -52,8 +50,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 is_from_city=from_city,
                 district=district,
                 author_id=rng.choice(author_ids),
-                published_at=ctx.aware(day, rng.randint(8, 18), rng.choice([0, 15, 30, 45]))
-                - dt.timedelta(seconds=0),
+                published_at=min(
+                    ctx.now(), ctx.aware(day, rng.randint(8, 18), rng.choice([0, 15, 30, 45]))
+                ),
             )
         )
     created = ctx.bulk_create(NewsItem, items, label="news")

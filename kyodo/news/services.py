@@ -14,7 +14,7 @@ from kyodo.core.hooks import content_changed
 from kyodo.guideline.models import District
 from kyodo.news.models import NewsItem
 from kyodo.notifications.services import followers_of, notify
-from kyodo.organizations.models import Organization
+from kyodo.organizations.models import MembershipStatus, Organization
 
 HOME_BLOCK_KEY = "news.latest"
 
@@ -28,6 +28,18 @@ def _clean(title: str, body: str) -> tuple[str, str]:
     return title[:150], body
 
 
+def _followers_and_members(organization: Organization) -> list[User]:
+    """Who hears of a group's news: its followers and its active members (once each)."""
+    followers = list(followers_of(organization))
+    members = User.objects.filter(
+        memberships__organization=organization,
+        memberships__status=MembershipStatus.ACTIVE,
+        is_active=True,
+    )
+    seen = {u.pk for u in followers}
+    return followers + [u for u in members if u.pk not in seen]
+
+
 def publish_news(
     *,
     actor: User,
@@ -36,7 +48,7 @@ def publish_news(
     body: str,
     district: District | None = None,
 ) -> NewsItem:
-    """Publish news for `organization` at once; its followers are told."""
+    """Publish news for `organization` at once; its followers and members are told."""
     if not actor.has_perm("news.publish_for_organization", organization):
         raise PermissionDenied
     title, body = _clean(title, body)
@@ -52,7 +64,7 @@ def publish_news(
         )
         record_event(actor=actor, verb="news.item.publish", target=item, to_state="published")
         notify(
-            recipients=followers_of(organization),
+            recipients=_followers_and_members(organization),
             kind="news.published",
             subject=_("News from %(org)s: %(title)s") % {"org": organization.name, "title": title},
             body=body[:200],

@@ -15,6 +15,13 @@ class Followable:
     model: type[models.Model]
     # visible(user, obj) -> may this person see obj (and so follow it)?
     visible: Callable[[Any, Any], bool]
+    # url(obj) -> its page (for マイページ's list of what a person follows)
+    url: Callable[[Any], str] | None = None
+
+    def url_of(self, obj: Any) -> str:
+        if self.url is not None:
+            return self.url(obj)
+        return str(obj.get_absolute_url()) if hasattr(obj, "get_absolute_url") else ""
 
     @property
     def key(self) -> str:
@@ -24,8 +31,12 @@ class Followable:
 _followables: dict[str, Followable] = {}
 
 
-def register_followable(model: type[models.Model], visible: Callable[[Any, Any], bool]) -> None:
-    item = Followable(model=model, visible=visible)
+def register_followable(
+    model: type[models.Model],
+    visible: Callable[[Any, Any], bool],
+    url: Callable[[Any], str] | None = None,
+) -> None:
+    item = Followable(model=model, visible=visible, url=url)
     _followables[item.key] = item
 
 
@@ -36,3 +47,7 @@ def followable(key: str) -> Followable | None:
 def follow_key(obj: models.Model) -> str:
     """The value for the follow form's `target` field."""
     return obj._meta.label_lower
+
+
+def followables() -> list[Followable]:
+    return list(_followables.values())

@@ -66,11 +66,19 @@ def _target(obj: models.Model) -> tuple[ContentType, int]:
 
 
 def follow(*, user: User, target: models.Model) -> bool:
-    """Follow `target`; True if newly followed. Safe under concurrency."""
+    """Follow `target`; True if newly followed. Safe under concurrency (the unique constraint
+    notifications_follow_unique decides between two racing requests)."""
     ct, pk = _target(target)
     try:
         with transaction.atomic():
-            _, created = Follow.objects.get_or_create(user=user, target_type=ct, target_id=pk)
+            row, created = Follow.objects.get_or_create(user=user, target_type=ct, target_id=pk)
+            if created:
+                record_event(
+                    actor=user,
+                    verb="notifications.follow.create",
+                    target=target,
+                    data={"follow": row.pk},
+                )
     except IntegrityError:
         return False
     return created
@@ -78,7 +86,10 @@ def follow(*, user: User, target: models.Model) -> bool:
 
 def unfollow(*, user: User, target: models.Model) -> bool:
     ct, pk = _target(target)
-    deleted, _ = Follow.objects.filter(user=user, target_type=ct, target_id=pk).delete()
+    with transaction.atomic():
+        deleted, _ = Follow.objects.filter(user=user, target_type=ct, target_id=pk).delete()
+        if deleted:
+            record_event(actor=user, verb="notifications.follow.delete", target=target)
     return deleted > 0
 
 

@@ -43,6 +43,7 @@ class OrganizationsConfig(AppConfig):
         register_my_page_section(
             "organizations", 10, "organizations/me_section.html", my_organizations_section
         )
+        _register_followable()
         _register_periodic_tasks()
 
 
@@ -56,4 +57,18 @@ def _register_periodic_tasks() -> None:
         PeriodicTask(
             "organizations.expire_registrations", tasks.expire_registrations, at=dt.time(1, 0)
         )
+    )
+
+
+def _register_followable() -> None:
+    from django.urls import reverse
+
+    from kyodo.notifications.registry import register_followable
+    from kyodo.organizations.models import Organization
+
+    # Followers hear of the group's news (kyodo.news.services.publish_news).
+    register_followable(
+        Organization,
+        lambda user, obj: user.has_perm("organizations.view_organization", obj),
+        url=lambda obj: reverse("organizations:detail", args=[obj.pk]),
     )

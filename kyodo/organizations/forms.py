@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kyodo.core.fields import normalise_phone
 from kyodo.core.text import KyodoForm, KyodoModelForm
 from kyodo.guideline.models import District, Field, OrganizationType
 from kyodo.organizations.models import (
@@ -61,6 +62,9 @@ class OrganizationForm(KyodoModelForm):
         cast(
             forms.ModelMultipleChoiceField, self.fields["districts"]
         ).queryset = District.objects.all()
+
+    def clean_public_phone(self) -> str:
+        return normalise_phone(self.cleaned_data.get("public_phone") or "")
 
     def clean_kana(self) -> str:
         return normalise(self.cleaned_data["kana"])[:200]
@@ -178,6 +182,8 @@ class OfferNeedForm(KyodoModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Radio buttons: no 「---------」 choice, and none chosen until the person picks one.
+        cast(forms.ChoiceField, self.fields["kind"]).choices = OfferKind.choices
         cast(forms.ModelMultipleChoiceField, self.fields["fields"]).queryset = Field.objects.all()
         cast(
             forms.ModelMultipleChoiceField, self.fields["districts"]

@@ -29,7 +29,7 @@ from kyodo.guideline.models import (
     Principle,
     Tier,
 )
-from kyodo.notifications.services import notify
+from kyodo.notifications.services import followers_of, notify
 from kyodo.organizations.models import MembershipStatus, Organization
 from kyodo.projects import rules as project_rules
 from kyodo.projects.models import (
@@ -59,6 +59,7 @@ from kyodo.projects.models import (
 from kyodo.projects.workflow import (
     ACTIVE_STATUSES,
     INITIAL_STATUSES,
+    PUBLIC_STATUSES,
     STAMPS,
     ChangeRequestStatus,
     EvaluationKind,
@@ -165,7 +166,22 @@ def _transition(
         data=data,
     )
     content_changed(project)
+    _notify_followers(project, actor=actor)
     return before
+
+
+def _notify_followers(project: Project, *, actor: User | None) -> None:
+    """People who follow a public project hear of each stage it reaches."""
+    if project.status not in PUBLIC_STATUSES:
+        return
+    notify(
+        recipients=followers_of(project),
+        kind="projects.followed_stage",
+        subject=_("%(title)s: now “%(status)s”")
+        % {"title": project.title, "status": S(project.status).label},
+        url=project.get_absolute_url(),
+        exclude=actor,
+    )
 
 
 def _by_codes(model: Any, codes: Sequence[str], label: str) -> list[Any]:

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from kyodo.projects import views
+from kyodo.projects.feeds import ProjectFeed
 
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("feed/", ProjectFeed(), name="feed"),
+    path("feed/<slug:district>/", ProjectFeed(), name="feed-district"),
     path("new/", views.project_create, name="create"),
     path("evaluations/overdue/", views.overdue_evaluations, name="overdue-evaluations"),
     path("themes/", views.theme_list, name="theme-list"),

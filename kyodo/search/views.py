@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kyodo.search import selectors
@@ -18,7 +20,13 @@ PAGE_SIZE = 20
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    form.is_valid()
+    if not form.is_valid() and "q" in form.errors:
+        # Too long (or otherwise unusable) words: say so instead of an empty page.
+        max_length = getattr(form.fields["q"], "max_length", None)
+        messages.error(
+            request,
+            _("The search words are too long. Use at most %(n)s characters.") % {"n": max_length},
+        )
     data: dict[str, Any] = getattr(form, "cleaned_data", {}) or {}
     query = (data.get("q") or "").strip()
     page_number = data.get("page") or 1

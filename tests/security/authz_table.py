@@ -261,6 +261,8 @@ TABLE: dict[str, Row] = {
     ),
     "accounts:export-my-data": Row(signed_in()),
     "accounts:delete": Row(signed_in()),
+    "accounts:terms": Row(public()),
+    "accounts:privacy": Row(public()),
     # notifications (each person's own)
     "notifications:inbox": Row(signed_in()),
     "notifications:mark_read": Row(
@@ -271,6 +273,15 @@ TABLE: dict[str, Row] = {
     ),
     "notifications:mark_all_read": Row(signed_in(), method="POST"),
     "notifications:preferences": Row(signed_in()),
+    "notifications:mail-list": Row(
+        signed_in(**dict.fromkeys(SIGNED_IN, NOT_FOUND)),
+        note="only with the development mailbox e-mail backend (make run); 404 otherwise",
+    ),
+    "notifications:mail-detail": Row(
+        signed_in(**dict.fromkeys(SIGNED_IN, NOT_FOUND)),
+        kwargs=lambda w: {"name": "20260101T000000-" + "0" * 32 + ".eml"},
+        note="a message is readable only by the person it was sent to (and admins)",
+    ),
     "notifications:follow": Row(
         signed_in(**dict.fromkeys(SIGNED_IN, GONE)),
         method="POST",

@@ -164,6 +164,8 @@ def _agreement_version(w: World) -> dict[str, Any]:
 ROWS: dict[str, Row] = {
     # --- public pages
     "projects:list": Row(public(), kwargs=_no_args),
+    "projects:feed": Row(public(), kwargs=_no_args),
+    "projects:feed-district": Row(public(), kwargs=lambda w: {"district": "honcho"}),
     "projects:detail": Row(public(), kwargs=_pk("in_progress")),
     "projects:photo": Row(
         public(),
