@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
 
-from kyodo.guideline.selectors import setting
+from kyodo.guideline.models import Setting
+
+MAP_CACHE_KEY = "guideline:map"
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -66,11 +69,28 @@ def _pair(value: Any) -> tuple[float, float] | None:
     return None
 
 
+def _map_settings() -> dict[str, Any]:
+    """Every "map.*" setting in one query, cached like the other guideline reads (the
+    loader clears "guideline:map" when the file is loaded again)."""
+    value = cache.get(MAP_CACHE_KEY)
+    if value is None:
+        value = {
+            key.removeprefix("map."): v
+            for key, v in Setting.objects.filter(key__startswith="map.")
+            .exclude(key="map.boundaries")
+            .values_list("key", "value")
+        }
+        value["has_boundaries"] = Setting.objects.filter(key="map.boundaries").exists()
+        cache.set(MAP_CACHE_KEY, value, 300)
+    return value
+
+
 def city_map() -> CityMap:
     """The city's map area from the guideline file's optional [settings.map] table
     (centre, zoom, bbox = [south, west, north, east], district_centres, boundaries_file);
     a city without it gets the whole of Japan, so nothing breaks."""
-    bbox_raw = setting("map.bbox")
+    conf = _map_settings()
+    bbox_raw = conf.get("bbox")
     bbox: tuple[float, float, float, float] | None = None
     if isinstance(bbox_raw, list) and len(bbox_raw) == 4:
         try:
@@ -80,18 +100,18 @@ def city_map() -> CityMap:
         else:
             if -90 <= south < north <= 90 and -180 <= west < east <= 180:
                 bbox = (south, west, north, east)
-    centre = _pair(setting("map.centre"))
+    centre = _pair(conf.get("centre"))
     if centre is None and bbox is not None:
         centre = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
     centres: dict[str, tuple[float, float]] = {}
     # [[code, lat, lon], …] (a list: the loader flattens tables into dotted keys)
-    for row in setting("map.district_centres") or []:
+    for row in conf.get("district_centres") or []:
         if isinstance(row, list) and len(row) == 3:
             pair = _pair(row[1:])
             if pair is not None:
                 centres[str(row[0])] = pair
     try:
-        zoom = int(setting("map.zoom", DEFAULT_ZOOM))
+        zoom = int(conf.get("zoom", DEFAULT_ZOOM))
     except (TypeError, ValueError):
         zoom = DEFAULT_ZOOM
     return CityMap(
@@ -99,14 +119,15 @@ def city_map() -> CityMap:
         zoom=max(3, min(zoom, 18)),
         bbox=bbox or DEFAULT_BBOX,
         district_centres=centres,
-        has_boundaries=bool(setting("map.boundaries")),
+        has_boundaries=bool(conf.get("has_boundaries")),
         configured=bbox is not None,
     )
 
 
 def district_boundaries() -> dict[str, Any] | None:
     """The districts' GeoJSON FeatureCollection from the guideline data, if it has one."""
-    value = setting("map.boundaries")
+    row = Setting.objects.filter(key="map.boundaries").first()
+    value = row.value if row is not None else None
     if isinstance(value, dict) and value.get("type") == "FeatureCollection":
         return value
     return None

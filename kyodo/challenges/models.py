@@ -121,9 +121,12 @@ class Issue(models.Model):
             ),
         ]
         indexes = [
-            # Bounding-box reads (map data, nearby) on both databases.
+            # Bounding-box reads (map data, nearby) on both databases: only visible issues
+            # (a partial index), and it covers the map's cluster query (id, lat, lon).
             models.Index(
-                fields=["public_latitude", "public_longitude"], name="challenges_issue_point"
+                fields=["public_latitude", "public_longitude"],
+                name="challenges_issue_point",
+                condition=models.Q(hidden_at__isnull=True, public_latitude__isnull=False),
             ),
             models.Index(fields=["-created_at", "-id"], name="challenges_issue_recent"),
             models.Index(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Avg, Count, F, QuerySet
-from django.db.models.functions import Floor
+from django.db.models import Avg, Count, F, Func, IntegerField, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -21,6 +21,7 @@ from kyodo.challenges.models import (
     ThemeMap,
 )
 from kyodo.challenges.workflow import IssueStatus
+from kyodo.core import pagecache
 from kyodo.core.audit import events_for
 from kyodo.core.models import AuditEvent
 from kyodo.guideline.models import District
@@ -310,6 +311,71 @@ def similar_open_issues(
     ][:5]
 
 
+class GridCell(Func):
+    """The integer grid cell of a coordinate: floor((value + offset) / step). The offset
+    (90 or 180) keeps the value positive, so on SQLite a CAST (which truncates, and is a
+    built-in, unlike FLOOR without the math extension) is the floor; PostgreSQL's CAST
+    rounds, so it uses FLOOR."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, *, offset: float, step: float) -> None:
+        super().__init__(expression)
+        # Floats computed here, never from a request: safe to write into the SQL.
+        self.offset, self.step = float(offset), float(step)
+
+    def _sql(self, compiler: Any, wrap: str) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return wrap.format(f"(({sql}) + {self.offset!r}) / {self.step!r}"), list(params)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self._sql(compiler, "CAST({} AS INTEGER)")
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return self._sql(compiler, "FLOOR({})")
+
+
+def _cells(qs: QuerySet[Issue], zoom: int) -> list[dict[str, Any]]:
+    step = geo.grid_step(zoom)
+    return list(
+        qs.annotate(
+            cy=GridCell(F("public_latitude"), offset=90.0, step=step),
+            cx=GridCell(F("public_longitude"), offset=180.0, step=step),
+        )
+        .values("cy", "cx")
+        .annotate(n=Count("id"), lat=Avg("public_latitude"), lon=Avg("public_longitude"))
+        .order_by()
+    )
+
+
+def _city_cells(filters: IssueFilters, zoom: int) -> list[dict[str, Any]]:
+    """The grid cells of every issue in the city at `zoom`. Kept as long as an anonymous
+    page (KYODO_PAGE_CACHE_SECONDS) under the page cache's generation, which any committed
+    change to an issue moves on: a new issue is on the next map. Computed each time when the
+    page cache is off."""
+    qs = _in_box(_filtered_points(filters), geo.city_map().bbox)
+    seconds = pagecache.ttl()
+    if not seconds:
+        return _cells(qs, zoom)
+    key = ":".join(
+        str(part)
+        for part in (
+            "challenges:map",
+            pagecache.generation(),
+            zoom,
+            filters.district,
+            filters.field,
+            filters.status,
+            filters.tier,
+        )
+    )
+    cells = cache.get(key)
+    if cells is None:
+        cells = _cells(qs, zoom)
+        cache.set(key, cells, seconds)
+    return cells
+
+
 def _filtered_points(filters: IssueFilters) -> QuerySet[Issue]:
     qs = Issue.objects.filter(hidden_at__isnull=True, public_latitude__isnull=False)
     if filters.district:
@@ -326,50 +392,49 @@ def _filtered_points(filters: IssueFilters) -> QuerySet[Issue]:
 def issue_map_data(
     filters: IssueFilters, *, bbox: tuple[float, float, float, float] | None, zoom: int
 ) -> dict[str, Any]:
-    """The map's layer as GeoJSON: for a wide view, grid clusters (one SQL GROUP BY on the
-    public point, cell size by zoom) with their counts; for a close view, or when few
-    issues are in view, the issues themselves (public points only). Hidden issues and
-    issues without a point are left out."""
+    """The map's layer as GeoJSON: grid clusters (one SQL GROUP BY on the public point, the
+    cell about 64 screen pixels at this zoom) with their counts; the issues themselves
+    (public points only) when the view is close (zoom ≥ MAP_POINTS_ZOOM) or holds few
+    issues, and no more than MAP_MAX_POINTS of them. Hidden issues and issues without a
+    point are left out."""
     qs = _filtered_points(filters)
     if bbox is not None:
         qs = _in_box(qs, bbox)
-    features: list[dict[str, Any]] = []
     if zoom < MAP_POINTS_ZOOM:
-        step = geo.grid_step(zoom)
-        cells = list(
-            qs.annotate(
-                cy=Floor(F("public_latitude") / step), cx=Floor(F("public_longitude") / step)
-            )
-            .values("cy", "cx")
-            .annotate(n=Count("id"), lat=Avg("public_latitude"), lon=Avg("public_longitude"))
-            .order_by()
-        )
-        total = sum(c["n"] for c in cells)
-        if total > MAP_POINTS_BELOW:
-            for c in cells:
-                features.append(
-                    {
-                        "type": "Feature",
-                        "geometry": {
-                            "type": "Point",
-                            "coordinates": [round(c["lon"], 5), round(c["lat"], 5)],
-                        },
-                        "properties": {"cluster": True, "count": c["n"]},
-                    }
-                )
-            return {
-                "type": "FeatureCollection",
-                "features": features,
-                "total": total,
-                "clustered": True,
-            }
-    rows = list(
-        qs.order_by("-created_at", "-id").values_list(
-            "id", "title", "status", "public_latitude", "public_longitude", "location_coarsened"
-        )[: MAP_MAX_POINTS + 1]
-    )
-    for pk, title, status, lat, lon, coarsened in rows[:MAP_MAX_POINTS]:
-        features.append(
+        # A wide view: the city's whole grid at this zoom (cached), cut to the view.
+        cells = _city_cells(filters, zoom)
+        if bbox is not None:
+            south, west, north, east = bbox
+            cells = [c for c in cells if south <= c["lat"] <= north and west <= c["lon"] <= east]
+    else:
+        cells = _cells(qs, zoom)
+    total = sum(c["n"] for c in cells)
+    few = total <= MAP_POINTS_BELOW or (zoom >= MAP_POINTS_ZOOM and total <= MAP_MAX_POINTS)
+    if not few:
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(c["lon"], 5), round(c["lat"], 5)],
+                    },
+                    "properties": {"cluster": True, "count": c["n"]},
+                }
+                for c in cells
+            ],
+            "total": total,
+            "clustered": True,
+        }
+    labels = {value: str(label) for value, label in IssueStatus.choices}
+    url = reverse("challenges:issue_detail", args=[0]).replace("/0/", "/{}/")
+    rows = qs.order_by("-created_at", "-id").values_list(
+        "id", "title", "status", "public_latitude", "public_longitude", "location_coarsened"
+    )[:MAP_MAX_POINTS]
+    return {
+        "type": "FeatureCollection",
+        "features": [
             {
                 "type": "Feature",
                 "id": pk,
@@ -378,22 +443,20 @@ def issue_map_data(
                     "id": pk,
                     "title": title,
                     "status": status,
-                    "status_label": str(IssueStatus(status).label),
-                    "url": reverse("challenges:issue_detail", args=[pk]),
+                    "status_label": labels.get(status, status),
+                    "url": url.format(pk),
                     "coarsened": coarsened,
                 },
             }
-        )
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "total": len(rows),
+            for pk, title, status, lat, lon, coarsened in rows
+        ],
+        "total": total,
         "clustered": False,
-        "truncated": len(rows) > MAP_MAX_POINTS,
     }
 
 
 def _detail_map_config(issue: Issue, nearby: list[NearbyIssue]) -> dict[str, Any] | None:
+    """The issue page's map: its public point and the nearby issues (same as the list)."""
     if issue.is_hidden or issue.public_latitude is None or issue.public_longitude is None:
         return None
     return geo.map_config(

@@ -197,10 +197,19 @@ def issue_create(request: HttpRequest) -> HttpResponse:
 def issue_map_data(request: HttpRequest) -> JsonResponse:
     """The list map's layer (GeoJSON): the list's filters, ?bbox=west,south,east,north and
     ?zoom=; clusters for wide views, issues for close ones. Public points only."""
-    form = IssueFilterForm(request.GET or None)
-    filters = selectors.IssueFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.IssueFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+
+    # The list's filters, read without the form (whose choices cost three queries): an
+    # unknown code simply matches nothing.
+    def code(name: str) -> str:
+        return (request.GET.get(name) or "")[:50]
+
+    status = code("status")
+    filters = selectors.IssueFilters(
+        district=code("district"),
+        field=code("field"),
+        status=status if status in IssueStatus.values else "",
+        tier=code("tier"),
+    )
     try:
         zoom = max(0, min(int(request.GET.get("zoom") or geo.DEFAULT_ZOOM), 20))
     except ValueError:

@@ -494,6 +494,10 @@ def load_guideline(path: str | Path, *, progress: Progress | None = None) -> dic
     counts["settings"] = len(clean["settings"])
     say(f"settings: {counts['settings']}")
     guideline_loaded.send(sender=m.Municipality, clean=clean, progress=say)
-    keys = ["guideline:municipality", *(f"guideline:setting:{key}" for key in clean["settings"])]
+    keys = [
+        "guideline:municipality",
+        "guideline:map",  # kyodo.challenges.geo's one read of every map.* setting
+        *(f"guideline:setting:{key}" for key in clean["settings"]),
+    ]
     transaction.on_commit(lambda: cache.delete_many(keys))
     return counts
