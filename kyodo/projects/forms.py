@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kyodo.accounts.models import User
+from kyodo.core.fields import YenField
 from kyodo.core.formatting import current_fiscal_year
 from kyodo.guideline.models import (
     CollaborationForm,
@@ -100,8 +102,8 @@ class ProjectForm(forms.Form):
     districts = forms.MultipleChoiceField(
         label=_("Districts"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
     )
-    city_share_yen = forms.IntegerField(label=_("City's share (yen)"), min_value=0, initial=0)
-    lead_share_yen = forms.IntegerField(label=_("Proposer's share (yen)"), min_value=0, initial=0)
+    city_share_yen = YenField(label=_("City's share (yen)"), initial=0)
+    lead_share_yen = YenField(label=_("Proposer's share (yen)"), initial=0)
     predecessor = forms.IntegerField(widget=forms.HiddenInput, required=False)
     theme = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -167,16 +169,30 @@ class MessageForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department to invite"), queryset=Organization.objects.none()
+    """Invite a partner. Before the agreement is signed the choice also holds registered
+    groups, businesses and universities (`with_groups`), so a city-proposed project can
+    find the partner a collaboration needs; afterwards only departments (関係課)."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization to invite"), queryset=Organization.objects.none()
     )
     role_label = forms.CharField(label=_("Its role"), max_length=60, required=False)
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, with_groups: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments().exclude(  # type: ignore[attr-defined]
-            project_partners__project=project
+        qs = Organization.objects.filter(org_type__code=DEPARTMENT_ORG_TYPE)
+        if with_groups:
+            qs = Organization.objects.filter(
+                Q(org_type__code=DEPARTMENT_ORG_TYPE)
+                | Q(registration_status__in=("verified", "provisional"))
+            )
+        field = cast(forms.ModelChoiceField, self.fields["organization"])
+        field.queryset = (
+            qs.exclude(project_partners__project=project)
+            .select_related("org_type")
+            .order_by("org_type__actor_type__is_government", "kana", "id")
         )
+        field.label_from_instance = lambda o: f"{o.name}（{o.org_type.name}）"  # type: ignore[method-assign,assignment]
 
 
 class AgreementForm(forms.Form):
@@ -223,9 +239,8 @@ class AgreementForm(forms.Form):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for partner in partners:
-            self.fields[f"share_{partner.organization_id}"] = forms.IntegerField(
+            self.fields[f"share_{partner.organization_id}"] = YenField(
                 label=_("Cost share of %(name)s (yen)") % {"name": partner.organization.name},
-                min_value=0,
             )
             self.fields[f"inkind_{partner.organization_id}"] = forms.CharField(
                 label=_("In-kind contribution of %(name)s") % {"name": partner.organization.name},
@@ -331,9 +346,7 @@ class ChangeRequestForm(forms.Form):
     new_period_end = forms.DateField(
         label=_("New end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    new_city_share_yen = forms.IntegerField(
-        label=_("New city share (yen)"), min_value=0, required=False
-    )
+    new_city_share_yen = YenField(label=_("New city share (yen)"), required=False)
 
 
 class DecideChangeForm(forms.Form):
@@ -362,8 +375,8 @@ class CompletionForm(forms.Form):
         required=False,
     )
     participants = forms.IntegerField(label=_("Participants"), min_value=0)
-    actual_city_yen = forms.IntegerField(label=_("Actual city spending (yen)"), min_value=0)
-    actual_partner_yen = forms.IntegerField(label=_("Actual partner spending (yen)"), min_value=0)
+    actual_city_yen = YenField(label=_("Actual city spending (yen)"))
+    actual_partner_yen = YenField(label=_("Actual partner spending (yen)"))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -456,7 +469,10 @@ class ThemeForm(forms.Form):
     expected_outcome = forms.CharField(
         label=_("Expected outcome"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    budget_ceiling_yen = forms.IntegerField(label=_("Budget ceiling (yen)"), min_value=0)
+    budget_ceiling_yen = YenField(
+        label=_("Budget ceiling (yen)"),
+        help_text=_("0 means no ceiling. A proposal's city share cannot exceed it."),
+    )
     deadline = forms.DateField(
         label=_("Deadline for proposals"), widget=forms.DateInput(attrs={"type": "date"})
     )
