@@ -167,9 +167,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
             IssueStatus.REVIEWING: 0.2,
         }
         tier_code_set = issue.tier.code if issue.tier is not None else ""
-        if tier_code_set and rng.random() < answer_chance.get(status, 0):
+        # A resolved issue is always closed with the city's answer (the invariant).
+        drawn = bool(tier_code_set) and rng.random() < answer_chance.get(status, 0)
+        if status == IssueStatus.RESOLVED or drawn:
             issue.official_answer = issue.decline_reason or text.ANSWERS.get(
-                tier_code_set, text.ANSWERS["public"]
+                tier_code_set or "public", text.ANSWERS["public"]
             )
             issue.answered_at = (issue.status_changed_at or created) + dt.timedelta(
                 days=rng.randint(0, 5)

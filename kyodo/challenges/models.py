@@ -119,6 +119,34 @@ class Issue(models.Model):
                 ),
                 name="challenges_issue_point_whole_in_range",
             ),
+            # 見送り always says why, in public.
+            models.CheckConstraint(
+                condition=~models.Q(status=IssueStatus.DECLINED) | ~models.Q(decline_reason=""),
+                name="challenges_issue_declined_has_reason",
+            ),
+            # 解決 is closed with the city's official answer.
+            models.CheckConstraint(
+                condition=~models.Q(status=IssueStatus.RESOLVED)
+                | models.Q(answered_at__isnull=False),
+                name="challenges_issue_resolved_is_answered",
+            ),
+            # An answer and its date go together.
+            models.CheckConstraint(
+                condition=models.Q(official_answer="", answered_at__isnull=True)
+                | (~models.Q(official_answer="") & models.Q(answered_at__isnull=False)),
+                name="challenges_issue_answer_dated",
+            ),
+            # Who should act (自助・共助・公助) always comes with why.
+            models.CheckConstraint(
+                condition=models.Q(tier__isnull=True) | ~models.Q(tier_explanation=""),
+                name="challenges_issue_tier_explained",
+            ),
+            # A status other than 受付 was reached by a transition, which is dated.
+            models.CheckConstraint(
+                condition=models.Q(status=IssueStatus.RECEIVED)
+                | models.Q(status_changed_at__isnull=False),
+                name="challenges_issue_status_change_dated",
+            ),
         ]
         indexes = [
             # Bounding-box reads (map data, nearby) on both databases: only visible issues

@@ -26,7 +26,7 @@ from kyodo.challenges.models import (
 from kyodo.challenges.rules import manages_offer_organization
 from kyodo.challenges.themes import METHOD as THEME_METHOD
 from kyodo.challenges.themes import Doc, compute_themes
-from kyodo.challenges.workflow import CLOSED_STATUSES, IssueStatus, can_transition
+from kyodo.challenges.workflow import CLOSED_STATUSES, IssueStatus, can_transition, targets_for
 from kyodo.core.audit import record_event
 from kyodo.core.hooks import content_changed
 from kyodo.core.uploads import clean_image
@@ -286,6 +286,11 @@ def _transition(*, actor: User, issue: Issue, to_status: str, reason: str = "") 
                 _("An issue that is “%(from)s” cannot become “%(to)s”.")
                 % {"from": IssueStatus(from_status).label, "to": IssueStatus(to_status).label},
                 code="invalid_transition",
+            )
+        if to_status not in targets_for(from_status, answered=locked.answered_at is not None):
+            raise ValidationError(
+                _("Publish the official answer before marking the issue resolved."),
+                code="answer_required",
             )
         locked.status = to_status
         locked.status_changed_at = timezone.now()

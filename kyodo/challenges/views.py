@@ -28,7 +28,7 @@ from kyodo.challenges.forms import (
     TriageForm,
 )
 from kyodo.challenges.models import ContentReport
-from kyodo.challenges.workflow import IssueStatus, allowed_targets
+from kyodo.challenges.workflow import IssueStatus, targets_for
 from kyodo.core import params
 from kyodo.core.middleware import PERMISSIONS_POLICY
 from kyodo.core.pagination import keyset_paginate
@@ -326,7 +326,9 @@ def issue_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "responsible_department": issue.responsible_department,
         }
     )
-    status_form = StatusForm(allowed=allowed_targets(issue.status))
+    status_form = StatusForm(
+        allowed=targets_for(issue.status, answered=issue.answered_at is not None)
+    )
     answer_form = AnswerForm(initial={"answer": issue.official_answer})
     if request.method == "POST":
         which = request.POST.get("form")
@@ -345,7 +347,10 @@ def issue_manage(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The triage was saved."))
                     return redirect("challenges:issue_manage", pk=issue.pk)
             elif which == "status":
-                status_form = StatusForm(request.POST, allowed=allowed_targets(issue.status))
+                status_form = StatusForm(
+                    request.POST,
+                    allowed=targets_for(issue.status, answered=issue.answered_at is not None),
+                )
                 if status_form.is_valid():
                     to = status_form.cleaned_data["to_status"]
                     if to == IssueStatus.DECLINED:

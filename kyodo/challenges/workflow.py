@@ -37,3 +37,10 @@ def can_transition(from_status: str, to_status: str) -> bool:
 
 def allowed_targets(from_status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(from_status, ())
+
+
+def targets_for(from_status: str, *, answered: bool) -> tuple[str, ...]:
+    """What the manage page offers and what the status services accept: the table, less
+    解決 until the official answer is published (an issue is closed with the city's answer;
+    見送り carries its own public reason)."""
+    return tuple(t for t in allowed_targets(from_status) if t != IssueStatus.RESOLVED or answered)

@@ -31,6 +31,12 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
+def japan_date(value: dt.date | dt.datetime) -> dt.date:
+    """The Japan date of an instant (timezone.localtime, then .date()); a date stays as is.
+    Use it for every date a person reads on a document: 23:30 UTC is the next day in Japan."""
+    return _as_date(value)
+
+
 def date_ja(value: dt.date | dt.datetime | None) -> str:
     """2026年11月25日(水) in Japanese, 25 Nov 2026 (Wed) in English."""
     if value is None:

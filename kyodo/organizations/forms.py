@@ -32,6 +32,10 @@ PROFILE_FORM_FIELDS = [
     "public_email",
     "public_phone",
     "public_address",
+    "legal_name",
+    "legal_address",
+    "representative_title",
+    "representative_name",
 ]
 
 
@@ -54,6 +58,8 @@ class OrganizationForm(KyodoModelForm):
             "public_email": _("Shown in public. Leave empty to be contacted only through Kyodo."),
             "public_phone": _("Shown in public. Leave empty if you do not want to show it."),
             "public_address": _("Shown in public. Leave empty if you do not want to show it."),
+            "legal_address": _("Printed on agreements with the city; not shown in public."),
+            "representative_name": _("Printed on agreements with the city; not shown in public."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -54,6 +54,16 @@ class Organization(TimeStampedModel):
     public_email = models.EmailField(_("public e-mail"), blank=True)
     public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
     public_address = models.CharField(_("public address"), max_length=200, blank=True)
+    # For documents a clerk files (協定書): the registered details, not the public display name.
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=150,
+        blank=True,
+        help_text=_("As registered (for example 特定非営利活動法人〇〇). Printed on agreements."),
+    )
+    legal_address = models.CharField(_("registered address"), max_length=200, blank=True)
+    representative_title = models.CharField(_("representative's title"), max_length=60, blank=True)
+    representative_name = models.CharField(_("representative's name"), max_length=60, blank=True)
     logo = models.ImageField(_("logo"), upload_to="org-logos/", blank=True)
     based_in_city = models.BooleanField(_("based in the city"), default=True)
     # Registration (団体登録): provisional online, verified by a coordinator (本登録),

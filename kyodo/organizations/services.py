@@ -60,6 +60,10 @@ PROFILE_FIELDS = (
     "public_email",
     "public_phone",
     "public_address",
+    "legal_name",
+    "legal_address",
+    "representative_title",
+    "representative_name",
     "based_in_city",
 )
 

@@ -48,12 +48,7 @@ from kyodo.projects.models import (
     Target,
     Theme,
 )
-from kyodo.projects.services import (
-    DEFAULT_CLAUSE_CHANGE,
-    DEFAULT_CLAUSE_INFORMATION,
-    DEFAULT_CLAUSE_RESPONSIBILITY,
-    DEFAULT_CLAUSE_RESULTS,
-)
+from kyodo.projects.services import DESIGNATIONS, default_clauses, party_details
 from kyodo.projects.workflow import (
     ChangeRequestStatus,
     EvaluationKind,
@@ -287,6 +282,9 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         start_day, _e = fiscal_year_bounds(fy)
         end_day = fiscal_year_bounds(fy_end)[1]
         city_share = rng.choice([0, 100_000, 200_000, 300_000, 500_000, 800_000, 1_000_000])
+        if theme is not None and theme.budget_ceiling_yen:
+            # A theme's ceiling bounds what its projects ask of the city (the invariant).
+            city_share = min(city_share, theme.budget_ceiling_yen)
         stamps = _stamps(ctx, status, start_day, end_day, now, rng)
         projects.append(
             Project(
@@ -411,15 +409,19 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                     period_start=info["start"],
                     period_end=info["end"],
                     cost_note="市の負担は予算の範囲内とし、団体は会場と人員を提供する。",
-                    clause_information=DEFAULT_CLAUSE_INFORMATION,
-                    clause_responsibility=DEFAULT_CLAUSE_RESPONSIBILITY,
-                    clause_change=DEFAULT_CLAUSE_CHANGE,
-                    clause_results=DEFAULT_CLAUSE_RESULTS,
+                    **default_clauses(["甲", *DESIGNATIONS[: 1 + len(info["extra"])]]),
                     change_note="役割分担表を修正" if number > 1 else "",
                     created_by_id=acting_user(info["depts"][0].pk),
                 )
             )
     versions = ctx.bulk_create(AgreementVersion, versions, label="agreement versions")
+    detail_cache: dict[int, dict[str, Any]] = {}
+
+    def details(org: Organization) -> dict[str, Any]:
+        if org.pk not in detail_cache:
+            detail_cache[org.pk] = party_details(org)
+        return detail_cache[org.pk]
+
     latest: dict[int, AgreementVersion] = {}
     for v in versions:
         latest[v.agreement_id] = v
@@ -443,6 +445,7 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                     designation="甲" if is_dept else next(letters, "他"),
                     share_yen=p.city_share_yen if is_dept and order == 0 else pp.share_yen,
                     in_kind=pp.in_kind,
+                    **details(pp.organization),
                 )
             )
         order = 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kyodo.accounts.models import User
+from kyodo.core.fields import YenField
 from kyodo.core.formatting import current_fiscal_year
 from kyodo.core.text import KyodoForm
 from kyodo.guideline.models import (
@@ -102,8 +104,8 @@ class ProjectForm(KyodoForm):
     districts = forms.MultipleChoiceField(
         label=_("Districts"), choices=[], widget=forms.CheckboxSelectMultiple, required=False
     )
-    city_share_yen = forms.IntegerField(label=_("City's share (yen)"), min_value=0, initial=0)
-    lead_share_yen = forms.IntegerField(label=_("Proposer's share (yen)"), min_value=0, initial=0)
+    city_share_yen = YenField(label=_("City's share (yen)"), initial=0)
+    lead_share_yen = YenField(label=_("Proposer's share (yen)"), initial=0)
     predecessor = forms.IntegerField(widget=forms.HiddenInput, required=False)
     theme = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -169,16 +171,30 @@ class MessageForm(KyodoForm):
 
 
 class InviteForm(KyodoForm):
-    department = forms.ModelChoiceField(
-        label=_("Department to invite"), queryset=Organization.objects.none()
+    """Invite a partner. Before the agreement is signed the choice also holds registered
+    groups, businesses and universities (`with_groups`), so a city-proposed project can
+    find the partner a collaboration needs; afterwards only departments (関係課)."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization to invite"), queryset=Organization.objects.none()
     )
     role_label = forms.CharField(label=_("Its role"), max_length=60, required=False)
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, with_groups: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments().exclude(  # type: ignore[attr-defined]
-            project_partners__project=project
+        qs = Organization.objects.filter(org_type__code=DEPARTMENT_ORG_TYPE)
+        if with_groups:
+            qs = Organization.objects.filter(
+                Q(org_type__code=DEPARTMENT_ORG_TYPE)
+                | Q(registration_status__in=("verified", "provisional"))
+            )
+        field = cast(forms.ModelChoiceField, self.fields["organization"])
+        field.queryset = (
+            qs.exclude(project_partners__project=project)
+            .select_related("org_type")
+            .order_by("org_type__actor_type__is_government", "kana", "id")
         )
+        field.label_from_instance = lambda o: f"{o.name}（{o.org_type.name}）"  # type: ignore[method-assign,assignment]
 
 
 class AgreementForm(KyodoForm):
@@ -225,9 +241,8 @@ class AgreementForm(KyodoForm):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for partner in partners:
-            self.fields[f"share_{partner.organization_id}"] = forms.IntegerField(
+            self.fields[f"share_{partner.organization_id}"] = YenField(
                 label=_("Cost share of %(name)s (yen)") % {"name": partner.organization.name},
-                min_value=0,
             )
             self.fields[f"inkind_{partner.organization_id}"] = forms.CharField(
                 label=_("In-kind contribution of %(name)s") % {"name": partner.organization.name},
@@ -335,9 +350,7 @@ class ChangeRequestForm(KyodoForm):
     new_period_end = forms.DateField(
         label=_("New end date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    new_city_share_yen = forms.IntegerField(
-        label=_("New city share (yen)"), min_value=0, required=False
-    )
+    new_city_share_yen = YenField(label=_("New city share (yen)"), required=False)
 
 
 class DecideChangeForm(KyodoForm):
@@ -366,8 +379,8 @@ class CompletionForm(KyodoForm):
         required=False,
     )
     participants = forms.IntegerField(label=pgettext_lazy("count", "Participants"), min_value=0)
-    actual_city_yen = forms.IntegerField(label=_("Actual city spending (yen)"), min_value=0)
-    actual_partner_yen = forms.IntegerField(label=_("Actual partner spending (yen)"), min_value=0)
+    actual_city_yen = YenField(label=_("Actual city spending (yen)"))
+    actual_partner_yen = YenField(label=_("Actual partner spending (yen)"))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -460,7 +473,10 @@ class ThemeForm(KyodoForm):
     expected_outcome = forms.CharField(
         label=_("Expected outcome"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    budget_ceiling_yen = forms.IntegerField(label=_("Budget ceiling (yen)"), min_value=0)
+    budget_ceiling_yen = YenField(
+        label=_("Budget ceiling (yen)"),
+        help_text=_("0 means no ceiling. A proposal's city share cannot exceed it."),
+    )
     deadline = forms.DateField(
         label=_("Deadline for proposals"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyodo.core.fields import MAX_YEN
 from kyodo.core.models import TimeStampedModel
 from kyodo.guideline.models import (
     CollaborationForm,
@@ -81,6 +82,18 @@ class Theme(TimeStampedModel):
 class ProjectQuerySet(models.QuerySet["Project"]):
     def public(self) -> ProjectQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
+
+    def with_non_city_partner(self) -> ProjectQuerySet:
+        """Projects with at least one partner that is not the city: only these are
+        collaborations (協働). The annual report counts signed projects through this."""
+        return self.filter(
+            Exists(
+                ProjectPartner.objects.filter(
+                    project=OuterRef("pk"),
+                    organization__org_type__actor_type__is_government=False,
+                )
+            )
+        )
 
 
 class Project(TimeStampedModel):
@@ -172,6 +185,10 @@ class Project(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(fiscal_year_end__gte=models.F("fiscal_year")),
                 name="projects_project_fiscal_years_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(city_share_yen__lte=MAX_YEN),
+                name="projects_project_city_share_bounded",
             ),
         ]
         indexes = [
@@ -457,6 +474,13 @@ class Agreement(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_version__isnull=True, signed_at__isnull=True)
+                | Q(signed_version__isnull=False, signed_at__isnull=False),
+                name="projects_agreement_signed_with_date",
+            )
+        ]
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
 
@@ -476,6 +500,15 @@ class AgreementVersion(models.Model):
     clause_change = models.TextField(_("change and termination"))
     clause_results = models.TextField(_("ownership of results"), blank=True)
     change_note = models.CharField(_("what changed"), max_length=200, blank=True)
+    change_request = models.OneToOneField(
+        ChangeRequest,
+        verbose_name=_("change request it puts into effect"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_version",
+        help_text=_("Set on a change agreement (変更協定)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -498,6 +531,10 @@ class AgreementVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
 
+    @property
+    def is_change_agreement(self) -> bool:
+        return self.change_request_id is not None
+
 
 class AgreementParty(models.Model):
     """A party to one version: 甲 (the city), 乙, 丙 … with its cost share."""
@@ -508,13 +545,29 @@ class AgreementParty(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     share_yen = models.PositiveBigIntegerField(_("cost share (yen)"), default=0)
     in_kind = models.CharField(_("in-kind contribution"), max_length=200, blank=True)
+    # What the document prints, copied from the organization when the version is made, so
+    # a signed version keeps the names it was signed under.
+    is_city = models.BooleanField(_("the city"), default=False)
+    legal_name = models.CharField(_("legal name"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    representative_title = models.CharField(_("representative's title"), max_length=60, blank=True)
+    representative_name = models.CharField(_("representative's name"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "organization"], name="projects_party_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(share_yen__lte=MAX_YEN), name="projects_party_share_bounded"
+            ),
+            # The city is 甲; every other party has a letter of its own.
+            models.CheckConstraint(
+                condition=Q(is_city=True, designation="甲")
+                | (Q(is_city=False) & ~Q(designation="甲")),
+                name="projects_party_city_is_ko",
+            ),
         ]
         verbose_name = _("party")
         verbose_name_plural = _("parties")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -14,9 +15,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kyodo.core.formatting import wareki
+from kyodo.core.formatting import japan_date, wareki
 from kyodo.core.pdf import japanese_font
-from kyodo.projects.models import AgreementVersion
+from kyodo.projects.models import AgreementParty, AgreementVersion
 from kyodo.projects.workflow import Phase
 
 PHASE_JA: dict[str, str] = {
@@ -26,19 +27,30 @@ PHASE_JA: dict[str, str] = {
 }
 
 
-def date_both(value: dt.date | None) -> str:
-    """令和8年4月1日（2026年4月1日）."""
+def date_both(value: dt.date | dt.datetime | None) -> str:
+    """令和8年4月1日（2026年4月1日）. An instant is shown as its Japan date."""
     if value is None:
         return ""
-    return f"{wareki(value)}（{value.year}年{value.month}月{value.day}日）"
+    d = japan_date(value)
+    return f"{wareki(d)}（{d.year}年{d.month}月{d.day}日）"
+
+
+def party_name(p: AgreementParty) -> str:
+    """The name a clerk files: the legal name (for the city, with the department)."""
+    name = p.legal_name or p.organization.name
+    if p.is_city and p.organization.name not in name:
+        return f"{name}（{p.organization.name}）"
+    return name
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
-    """`version` with parties, roles and approvals prefetched (selectors.version_detail)."""
+def agreement_pdf_bytes(version: AgreementVersion, changes: list[Any] | None = None) -> bytes:
+    """`version` with parties, roles and approvals prefetched (selectors.version_detail).
+    A change agreement (変更協定) opens with what changed (`changes`, from
+    selectors.version_changes) and then states the whole agreement as changed."""
     font = japanese_font()
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=13)
@@ -51,16 +63,46 @@ def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
     roles = list(version.roles.all())
     approvals = {a.organization_id: a for a in version.approvals.all()}
     designation = {p.organization_id: p.designation for p in parties}
+    complete = bool(parties) and all(p.organization_id in approvals for p in parties)
+    signed_on = max(a.approved_at for a in approvals.values()) if complete else None
 
+    is_change = version.change_request_id is not None
+    doc_title = f"{project.title} 協働事業{'変更' if is_change else ''}協定書"
+    named = "、".join(f"{party_name(p)}（以下「{p.designation}」という。）" for p in parties)
     story: list[object] = [
-        _p(f"{project.title} 協働事業協定書", title),
-        _p(f"第{version.number}版　作成日 {date_both(version.created_at.date())}", small),
+        _p(doc_title, title),
+        _p(f"第{version.number}版　作成日 {date_both(version.created_at)}", small),
         Spacer(1, 4 * mm),
-        _p(
-            "、".join(f"{p.organization.name}（以下「{p.designation}」という。）" for p in parties)
-            + "は、次のとおり協働事業に関する協定を締結する。",
-            body,
-        ),
+    ]
+    if is_change:
+        story += [
+            _p(
+                named
+                + "は、"
+                + f"{project.title}に関する協働事業協定書の一部を次のとおり変更する"
+                + (f"（{version.change_note}）" if version.change_note else "")
+                + "。",
+                body,
+            ),
+            _p("変更の内容", heading),
+        ]
+        change_rows: list[list[object]] = [[_p(h, small) for h in ("項目", "変更前", "変更後")]]
+        for c in changes or []:
+            change_rows.append([_p(c.label, small), _p(c.before, small), _p(c.after, small)])
+        changed = Table(change_rows, colWidths=[40 * mm, 65 * mm, 65 * mm], repeatRows=1)
+        changed.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [changed, _p("変更後の協定の内容は、次のとおりとする。", body)]
+    else:
+        story.append(_p(named + "は、次のとおり協働事業に関する協定を締結する。", body))
+    story += [
         _p("第1条（目的）", heading),
         _p(version.purpose, body),
         _p("第2条（期間）", heading),
@@ -97,7 +139,7 @@ def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
         total += int(p.share_yen)
         cost_rows.append(
             [
-                _p(f"{p.designation} {p.organization.name}", small),
+                _p(f"{p.designation} {party_name(p)}", small),
                 _p(f"{int(p.share_yen):,}円", small),
                 _p(p.in_kind, small),
             ]
@@ -128,15 +170,54 @@ def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
             body,
         ),
         Spacer(1, 6 * mm),
-        _p("この協定の締結を証するため、各当事者は本協定書の同一の版を承認した。", body),
+        _p(
+            "この協定の"
+            + ("変更" if is_change else "締結")
+            + "を証するため、本書を当事者の数だけ作成し、各当事者記名押印の上、各自1通を保有する。",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        _p(f"{date_both(signed_on) if signed_on else '　　年　　月　　日'}", body),
+        Spacer(1, 3 * mm),
     ]
+    # 記名押印欄: one block per party, with the registered address, name and representative,
+    # and a square left empty for the seal (印).
+    for p in parties:
+        block = Table(
+            [
+                [_p(p.designation, body), _p("住所", small), _p(p.address, body), ""],
+                ["", _p("名称", small), _p(party_name(p), body), _p("印", small)],
+                [
+                    "",
+                    _p("代表者", small),
+                    _p(f"{p.representative_title}　{p.representative_name}".strip(), body),
+                    "",
+                ],
+            ],
+            colWidths=[12 * mm, 18 * mm, 115 * mm, 25 * mm],
+            rowHeights=[9 * mm, 9 * mm, 11 * mm],
+        )
+        block.setStyle(
+            TableStyle(
+                [
+                    ("SPAN", (0, 0), (0, 2)),
+                    ("SPAN", (3, 1), (3, 2)),
+                    ("BOX", (3, 1), (3, 2), 0.5, colors.grey),
+                    ("ALIGN", (3, 1), (3, 2), "CENTER"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LINEBELOW", (2, 0), (2, 2), 0.3, colors.lightgrey),
+                ]
+            )
+        )
+        story += [block, Spacer(1, 3 * mm)]
+    story.append(_p("電子による承認の記録", heading))
     sign_rows: list[list[object]] = [[_p(h, small) for h in ("当事者", "承認日", "承認者")]]
     for p in parties:
         a = approvals.get(p.organization_id)
         sign_rows.append(
             [
-                _p(f"{p.designation} {p.organization.name}", small),
-                _p(date_both(a.approved_at.date()) if a else "未承認", small),
+                _p(f"{p.designation} {party_name(p)}", small),
+                _p(date_both(a.approved_at) if a else "未承認", small),
                 _p(a.approved_by.public_name if a else "", small),
             ]
         )
@@ -152,7 +233,7 @@ def agreement_pdf_bytes(version: AgreementVersion) -> bytes:
         rightMargin=20 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=f"{project.title} 協働事業協定書",
+        title=doc_title,
         author="Kyodo",
     )
     doc.build(story)

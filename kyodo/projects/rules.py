@@ -217,3 +217,31 @@ rules.add_perm("projects.view_overdue_evaluations", is_steward)
 rules.add_perm("projects.add_theme", is_city_staff | is_steward)
 rules.add_perm("projects.change_theme", is_theme_department_staff | is_steward)
 rules.add_perm("projects.answer_theme", is_signed_in & manages_any_group)
+
+
+def can_act(user: Any, project: Any, action: str) -> bool:
+    """The one answer to "may this person do this on this project now": the permission rule
+    and the stage, from kyodo.projects.workflow.ACTIONS."""
+    from kyodo.projects.workflow import ACTIONS
+
+    perm, statuses = ACTIONS[action]
+    return project.status in statuses and bool(user.has_perm(perm, project))
+
+
+def check_action(user: Any, project: Any, action: str) -> None:
+    """Raise what `can_act` answers no to: PermissionDenied for the person, ValidationError
+    (code "invalid_state") for the stage. Services call it on the locked project."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from kyodo.projects.workflow import ACTIONS, ProjectStatus
+
+    perm, statuses = ACTIONS[action]
+    if not user.has_perm(perm, project):
+        raise PermissionDenied(perm)
+    if project.status not in statuses:
+        raise ValidationError(
+            _("This cannot be done while the project is “%(status)s”.")
+            % {"status": ProjectStatus(project.status).label},
+            code="invalid_state",
+        )

@@ -154,48 +154,81 @@ def version_detail(version: AgreementVersion) -> AgreementVersion:
             "roles__tier",
             "roles__person",
             "approvals__organization",
+            "approvals__approved_by",
         )
         .get(pk=version.pk)
     )
 
 
-def available_actions(user: Any, project: Project) -> dict[str, bool]:
-    """Which workflow buttons to show: the role rule AND the state."""
-    st = project.status
-    perm = user.has_perm
-    active = st in (
-        S.DRAFT,
-        S.CONSULTATION,
-        S.AGREEMENT_DRAFTING,
-        S.AGREED,
-        S.IN_PROGRESS,
-        S.COMPLETION_REPORT,
-        S.EVALUATION,
+@dataclass
+class VersionChange:
+    label: str
+    before: str
+    after: str
+
+
+def version_changes(version: AgreementVersion) -> list[VersionChange]:
+    """What this version changed against the one before it (for a change agreement, the
+    signed version it amends): the rows both parties see on the page and in the PDF."""
+    from django.utils.translation import gettext as _
+
+    from kyodo.core.formatting import date_ja
+
+    # After signing nothing is drafted, so the version before a change agreement is the
+    # signed version it amends.
+    previous = (
+        AgreementVersion.objects.filter(
+            agreement_id=version.agreement_id, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
     )
-    return {
-        "consult": st == S.DRAFT and perm("projects.consult_project", project),
-        "draft_agreement": st in (S.DRAFT, S.CONSULTATION)
-        and perm("projects.draft_agreement", project),
-        "edit": st in (S.DRAFT, S.CONSULTATION, S.AGREEMENT_DRAFTING)
-        and perm("projects.change_project", project),
-        "edit_agreement": st == S.AGREEMENT_DRAFTING and perm("projects.change_agreement", project),
-        "approve": st == S.AGREEMENT_DRAFTING and perm("projects.approve_agreement", project),
-        "start": st == S.AGREED and perm("projects.start_project", project),
-        "report_progress": st == S.IN_PROGRESS and perm("projects.add_progressreport", project),
-        "request_change": st in (S.AGREED, S.IN_PROGRESS)
-        and perm("projects.add_changerequest", project),
-        "finish": st == S.IN_PROGRESS and perm("projects.finish_project", project),
-        "completion": st == S.COMPLETION_REPORT
-        and perm("projects.submit_completionreport", project),
-        "evaluate_midterm": st in (S.IN_PROGRESS, S.COMPLETION_REPORT)
-        and perm("projects.evaluate_project", project),
-        "evaluate_final": st == S.EVALUATION and perm("projects.evaluate_project", project),
-        "lessons": st == S.EVALUATION and perm("projects.record_lessons", project),
-        "close": st == S.EVALUATION and perm("projects.close_project", project),
-        "cancel": active and perm("projects.cancel_project", project),
-        "invite": active and perm("projects.invite_department", project),
-        "consultation": perm("projects.view_consultation", project),
-    }
+    if previous is None:
+        return []
+    out: list[VersionChange] = []
+
+    def add(label: str, before: str, after: str) -> None:
+        if before != after:
+            out.append(VersionChange(label, before, after))
+
+    add(_("Purpose"), previous.purpose, version.purpose)
+    add(_("From"), date_ja(previous.period_start), date_ja(version.period_start))
+    add(_("Until"), date_ja(previous.period_end), date_ja(version.period_end))
+    old = {p.organization_id: p for p in previous.parties.select_related("organization")}
+    new = {p.organization_id: p for p in version.parties.select_related("organization")}
+    for org_id, party in new.items():
+        before = old.get(org_id)
+        label = _("Cost share of %(name)s") % {
+            "name": f"{party.designation} {party.organization.name}"
+        }
+        add(label, f"{int(before.share_yen):,}円" if before else "—", f"{int(party.share_yen):,}円")
+    for org_id, party in old.items():
+        if org_id not in new:
+            add(_("Party"), f"{party.designation} {party.organization.name}", "—")
+    for name, label in (
+        ("cost_note", _("Cost sharing")),
+        ("clause_information", _("Information sharing and publication")),
+        ("clause_responsibility", _("Responsibility and insurance")),
+        ("clause_change", _("Change and termination")),
+        ("clause_results", _("Ownership of results")),
+    ):
+        add(label, getattr(previous, name), getattr(version, name))
+    old_roles = sorted((r.task, r.party_id, r.phase) for r in previous.roles.all())
+    new_roles = sorted((r.task, r.party_id, r.phase) for r in version.roles.all())
+    if old_roles != new_roles:
+        add(
+            _("Role-division table"),
+            _("%(n)s rows") % {"n": len(old_roles)},
+            _("%(n)s rows (changed)") % {"n": len(new_roles)},
+        )
+    return out
+
+
+def available_actions(user: Any, project: Project) -> dict[str, bool]:
+    """Which workflow buttons to show: the same table the services' guard reads."""
+    from kyodo.projects.workflow import ACTIONS
+
+    return {name: project_rules.can_act(user, project, name) for name in ACTIONS}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
+from kyodo.core.fields import MAX_YEN
 from kyodo.core.formatting import fiscal_year_bounds
 from kyodo.core.hooks import content_changed
 from kyodo.core.uploads import clean_document, clean_image
@@ -73,20 +74,49 @@ from kyodo.projects.workflow import (
 S = ProjectStatus
 DESIGNATIONS = "乙丙丁戊己庚辛壬癸"
 
-# Default clause texts: the content of a Japanese agreement, edited by the partners.
-DEFAULT_CLAUSE_INFORMATION = (
-    "甲及び乙は、本事業の実施に必要な情報を相互に速やかに提供し、共有する。"
+# Default clause texts: the content of a Japanese agreement, edited by the partners. `{all}`
+# is every party (甲及び乙, 甲、乙及び丙 …) and `{others}` the parties other than the city.
+_CLAUSE_INFORMATION = (
+    "{all}は、本事業の実施に必要な情報を相互に速やかに提供し、共有する。"
     "本事業の内容及び成果は、個人情報を除き、市のウェブサイト等で公開する。"
 )
-DEFAULT_CLAUSE_RESPONSIBILITY = (
+_CLAUSE_RESPONSIBILITY = (
     "本事業の実施に伴う事故等の責任は、役割分担表に定める各当事者の担当に応じて負う。"
-    "乙は必要に応じて行事保険等に加入し、甲は市民活動保険の適用について協力する。"
+    "{others}は必要に応じて行事保険等に加入し、甲は市民活動保険の適用について協力する。"
 )
-DEFAULT_CLAUSE_CHANGE = (
+_CLAUSE_CHANGE = (
     "本協定の内容を変更するときは、全ての当事者が協議し、全員の合意により変更する。"
     "やむを得ない事由により事業の継続が困難となったときは、協議の上、本協定を解除することができる。"
 )
-DEFAULT_CLAUSE_RESULTS = "本事業の成果物の権利は、甲及び乙が協議して定める。"
+_CLAUSE_RESULTS = "本事業の成果物の権利は、{all}が協議して定める。"
+
+
+def join_designations(letters: Sequence[str]) -> str:
+    """甲 → 甲; 甲, 乙 → 甲及び乙; 甲, 乙, 丙 → 甲、乙及び丙 (公用文の並列)."""
+    letters = list(dict.fromkeys(letters))
+    if len(letters) <= 1:
+        return "".join(letters)
+    return "、".join(letters[:-1]) + "及び" + letters[-1]
+
+
+def default_clauses(designations: Sequence[str]) -> dict[str, str]:
+    """The default clauses worded for the actual parties (甲 is the city)."""
+    others = [d for d in designations if d != "甲"] or ["乙"]
+    everyone = ["甲", *others]
+    words = {"all": join_designations(everyone), "others": join_designations(others)}
+    return {
+        "clause_information": _CLAUSE_INFORMATION.format(**words),
+        "clause_responsibility": _CLAUSE_RESPONSIBILITY.format(**words),
+        "clause_change": _CLAUSE_CHANGE.format(**words),
+        "clause_results": _CLAUSE_RESULTS.format(**words),
+    }
+
+
+_TWO_PARTIES = default_clauses(["甲", "乙"])
+DEFAULT_CLAUSE_INFORMATION = _TWO_PARTIES["clause_information"]
+DEFAULT_CLAUSE_RESPONSIBILITY = _TWO_PARTIES["clause_responsibility"]
+DEFAULT_CLAUSE_CHANGE = _TWO_PARTIES["clause_change"]
+DEFAULT_CLAUSE_RESULTS = _TWO_PARTIES["clause_results"]
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -199,6 +229,56 @@ def _is_department(org: Organization) -> bool:
     return bool(org.org_type.actor_type.is_government)
 
 
+def _check_city_share(amount: int | None, theme: Theme | None, field: str) -> None:
+    """The one rule for a project's city share: 0 ≤ amount ≤ MAX_YEN, and within the
+    ceiling (上限) of the theme it answers. Forms and the API show this same message."""
+    if amount is None:
+        return
+    if amount < 0:
+        raise ValidationError({field: [_("Amounts cannot be negative.")]})
+    if amount > MAX_YEN:
+        raise ValidationError(
+            {field: [_("The amount is too large: at most %(max)s yen.") % {"max": f"{MAX_YEN:,}"}]}
+        )
+    if theme is not None and theme.budget_ceiling_yen and amount > theme.budget_ceiling_yen:
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "The city's share cannot exceed the ceiling of the theme “%(theme)s”: %(max)s yen."
+                    )
+                    % {"theme": theme.title, "max": f"{int(theme.budget_ceiling_yen):,}"}
+                ]
+            },
+            code="over_ceiling",
+        )
+
+
+def party_details(org: Organization) -> dict[str, Any]:
+    """What an agreement prints for a party: the registered name, address and representative,
+    never the public display name alone. A department signs for the city (甲): without its
+    own details it prints the municipality, its address and its mayor's title."""
+    is_city = _is_department(org)
+    legal_name = org.legal_name or ""
+    address = org.legal_address or ""
+    title = org.representative_title or ""
+    if is_city:
+        from kyodo.guideline.models import Municipality
+
+        muni = Municipality.objects.first()
+        city = muni.name if muni else ""
+        legal_name = legal_name or city or org.name
+        address = address or (muni.contact_address if muni else "")
+        title = title or (f"{city}長" if city else "")
+    return {
+        "is_city": is_city,
+        "legal_name": (legal_name or org.name)[:150],
+        "address": (address or org.public_address)[:200],
+        "representative_title": title[:60],
+        "representative_name": (org.representative_name or "")[:60],
+    }
+
+
 # --- creating a project ----------------------------------------------------------------
 
 
@@ -264,8 +344,15 @@ def create_project(
         errors.setdefault("fiscal_year_end", []).append(
             _("The last fiscal year must be within five years after the first.")
         )
-    if city_share_yen < 0 or lead_share_yen < 0:
-        errors.setdefault("city_share_yen", []).append(_("Amounts cannot be negative."))
+    for name, amount, bound_theme in (
+        ("city_share_yen", city_share_yen, theme),
+        ("lead_share_yen", lead_share_yen, None),
+    ):
+        try:
+            _check_city_share(amount, bound_theme, name)
+        except ValidationError as exc:
+            for key, msgs in exc.message_dict.items():
+                errors.setdefault(key, []).extend(msgs)
     for d in departments:
         if not _is_department(d):
             errors.setdefault("departments", []).append(
@@ -363,6 +450,7 @@ def update_project(
         raise ValidationError(_("Enter a title and the purpose."))
     with transaction.atomic():
         project = _lock(project)
+        _check_city_share(city_share_yen, project.theme, "city_share_yen")
         project.title, project.purpose, project.summary = title.strip(), purpose.strip(), summary
         if city_share_yen is not None:
             project.city_share_yen = city_share_yen
@@ -379,39 +467,111 @@ def update_project(
     return project
 
 
-def invite_department(
-    *, actor: User, project: Project, department: Organization, role_label: str = ""
+def invite_partner(
+    *, actor: User, project: Project, organization: Organization, role_label: str = ""
 ) -> ProjectPartner:
-    """The responsible department brings in another department (関係課)."""
-    _require(actor, "projects.invite_department", project)
-    if project.status not in ACTIVE_STATUSES:
-        raise ValidationError(_("This project is no longer active."))
-    if not _is_department(department):
-        raise ValidationError(_("%(name)s is not a city department.") % {"name": department.name})
+    """Bring in a partner: another department (関係課) while the project is active, or a
+    group, business or university before the agreement is signed (a city-proposed project
+    finds its partners this way). While the agreement is being drafted, the newcomer is
+    made a party at once: a new version lists it, and every party approves again."""
+    department = _is_department(organization)
+    original = project
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "invite" if department else "invite_partner")
+        if not department and organization.registration_status not in ("verified", "provisional"):
+            raise ValidationError(
+                _("%(name)s is not a registered organization.") % {"name": organization.name},
+                code="not_registered",
+            )
         partner, created = ProjectPartner.objects.get_or_create(
-            project=project, organization=department, defaults={"role_label": role_label}
+            project=project, organization=organization, defaults={"role_label": role_label[:60]}
         )
         if not created:
-            raise ValidationError(_("%(name)s is already a partner.") % {"name": department.name})
+            raise ValidationError(
+                _("%(name)s is already a partner.") % {"name": organization.name},
+                code="already_partner",
+            )
         project_rules.forget_partners(project)
+        project_rules.forget_partners(original)
         record_event(
             actor=actor,
             verb="projects.partner.invite",
             target=project,
-            data={"organization": department.pk},
+            data={"organization": organization.pk},
         )
+        if project.status == S.AGREEMENT_DRAFTING:
+            _add_party_version(project, organization, actor=actor)
         notify(
-            recipients=partner_recipients(project, org_ids=[department.pk]),
+            recipients=partner_recipients(project, org_ids=[organization.pk]),
             kind="projects.invited",
-            subject=_("Your department was invited to the project “%(title)s”")
-            % {"title": project.title},
+            subject=_("%(name)s was invited to the project “%(title)s”")
+            % {"name": organization.name, "title": project.title},
             url=project.get_absolute_url(),
             exclude=actor,
         )
         content_changed(project)
     return partner
+
+
+def invite_department(
+    *, actor: User, project: Project, department: Organization, role_label: str = ""
+) -> ProjectPartner:
+    """The responsible department brings in another department (関係課)."""
+    if not _is_department(department):
+        raise ValidationError(_("%(name)s is not a city department.") % {"name": department.name})
+    return invite_partner(
+        actor=actor, project=project, organization=department, role_label=role_label
+    )
+
+
+def _add_party_version(project: Project, organization: Organization, *, actor: User) -> None:
+    """A new version of the agreement being drafted with `organization` as a party. Clauses
+    still worded by default are re-worded for the new set of parties (甲、乙及び丙)."""
+    agreement = Agreement.objects.select_for_update().get(project=project)
+    previous = agreement.current_version
+    if previous is None:
+        return
+    rows = [
+        (p.organization, int(p.share_yen), p.in_kind)
+        for p in previous.parties.select_related("organization__org_type__actor_type")
+    ]
+    rows.append((organization, 0, ""))
+    old_defaults = default_clauses([p.designation for p in previous.parties.all()])
+    new_defaults = default_clauses(_designations([o for o, _s, _k in rows]))
+    clauses = {
+        name: new_defaults[name] if getattr(previous, name) == old_defaults[name] else text
+        for name, text in (
+            (n, getattr(previous, n))
+            for n in (
+                "clause_information",
+                "clause_responsibility",
+                "clause_change",
+                "clause_results",
+            )
+        )
+    }
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=previous.number + 1,
+        purpose=previous.purpose,
+        period_start=previous.period_start,
+        period_end=previous.period_end,
+        cost_note=previous.cost_note,
+        change_note=(_("%(name)s joined as a party") % {"name": organization.name})[:200],
+        created_by=actor,
+        **clauses,
+    )
+    _create_parties_explicit(version, rows)
+    _copy_roles(previous, version)
+    agreement.current_version = version
+    agreement.save(update_fields=["current_version"])
+    record_event(
+        actor=actor,
+        verb="projects.agreement.revise",
+        target=project,
+        data={"version": version.number, "joined": organization.pk},
+    )
 
 
 def add_target(
@@ -559,6 +719,7 @@ def start_consultation(*, actor: User, project: Project) -> Project:
     _require(actor, "projects.consult_project", project)
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "consult")
         _transition(project, actor=actor, to=S.CONSULTATION, verb="start_consultation")
         _notify_partners(
             project,
@@ -574,6 +735,7 @@ def start_agreement_drafting(*, actor: User, project: Project) -> Project:
     _require(actor, "projects.draft_agreement", project)
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "draft_agreement")
         _transition(project, actor=actor, to=S.AGREEMENT_DRAFTING, verb="start_agreement_drafting")
         _create_first_version(project, actor=actor)
         _notify_partners(
@@ -592,33 +754,34 @@ def _create_first_version(project: Project, *, actor: User) -> AgreementVersion:
     start, _end = fiscal_year_bounds(project.fiscal_year)
     _s, end = fiscal_year_bounds(project.fiscal_year_end)
     today = timezone.localdate()
+    partners = list(project.partners.select_related("organization__org_type__actor_type"))
+    rows = [
+        (p.organization, p.share_yen if not _is_department(p.organization) else 0, p.in_kind)
+        for p in partners
+    ]
     version = AgreementVersion.objects.create(
         agreement=agreement,
         number=1,
         purpose=project.purpose,
         period_start=max(start, today) if today <= end else start,
         period_end=end,
-        clause_information=DEFAULT_CLAUSE_INFORMATION,
-        clause_responsibility=DEFAULT_CLAUSE_RESPONSIBILITY,
-        clause_change=DEFAULT_CLAUSE_CHANGE,
-        clause_results=DEFAULT_CLAUSE_RESULTS,
         created_by=actor,
+        **default_clauses(_designations([o for o, _s, _k in rows])),
     )
-    partners = list(project.partners.select_related("organization__org_type__actor_type"))
-    _create_parties(
-        version,
-        [
-            (p.organization, p.share_yen if not _is_department(p.organization) else 0, p.in_kind)
-            for p in partners
-        ],
-        city_share_yen=project.city_share_yen,
-    )
+    _create_parties(version, rows, city_share_yen=project.city_share_yen)
     agreement.current_version = version
     agreement.save(update_fields=["current_version"])
     record_event(
         actor=actor, verb="projects.agreement.version", target=project, data={"version": 1}
     )
     return version
+
+
+def _designations(orgs: Sequence[Organization]) -> list[str]:
+    """甲 for each department, then 乙, 丙 … for the other partners in order."""
+    letters = iter(DESIGNATIONS)
+    city = ["甲" for o in orgs if _is_department(o)]
+    return city + [next(letters, "他") for o in orgs if not _is_department(o)]
 
 
 def _create_parties(
@@ -628,34 +791,16 @@ def _create_parties(
     city_share_yen: int,
 ) -> None:
     """甲 for the city departments (the city is one party in law, but each department
-    signs for itself), 乙, 丙 … for the other partners in order."""
+    signs for itself), 乙, 丙 … for the other partners in order. The first department
+    carries the project's city share unless a share is given."""
+    first_department = True
     rows = []
-    letters = iter(DESIGNATIONS)
-    departments = [p for p in parties if _is_department(p[0])]
-    others = [p for p in parties if not _is_department(p[0])]
-    for i, (org, share, in_kind) in enumerate(departments):
-        rows.append(
-            AgreementParty(
-                version=version,
-                organization=org,
-                designation="甲",
-                order=i,
-                share_yen=(city_share_yen if i == 0 else 0) if share == 0 else share,
-                in_kind=in_kind,
-            )
-        )
-    for j, (org, share, in_kind) in enumerate(others):
-        rows.append(
-            AgreementParty(
-                version=version,
-                organization=org,
-                designation=next(letters, "他"),
-                order=len(departments) + j,
-                share_yen=share,
-                in_kind=in_kind,
-            )
-        )
-    AgreementParty.objects.bulk_create(rows)
+    for org, share, in_kind in parties:
+        if _is_department(org):
+            share = share or (city_share_yen if first_department else 0)
+            first_department = False
+        rows.append((org, share, in_kind))
+    _create_parties_explicit(version, rows)
 
 
 @dataclass
@@ -740,6 +885,13 @@ def revise_agreement(
             raise ValidationError(_("Every partner must be a party to the agreement."))
         if any(s < 0 for _o, s, _k in party_rows):
             raise ValidationError(_("Amounts cannot be negative."))
+        city_rows = [(o, s) for o, s, _k in party_rows if _is_department(o)]
+        for o, s in city_rows:
+            _check_city_share(s, None, f"share_{o.pk}")
+        if city_rows:
+            _check_city_share(
+                sum(s for _o, s in city_rows), project.theme, f"share_{city_rows[0][0].pk}"
+            )
         version = AgreementVersion.objects.create(
             agreement=agreement,
             number=previous.number + 1,
@@ -783,26 +935,24 @@ def revise_agreement(
 def _create_parties_explicit(
     version: AgreementVersion, rows: Sequence[tuple[Organization, int, str]]
 ) -> None:
-    letters = iter(DESIGNATIONS)
     departments = [r for r in rows if _is_department(r[0])]
     others = [r for r in rows if not _is_department(r[0])]
-    objs = [
-        AgreementParty(
-            version=version, organization=o, designation="甲", order=i, share_yen=s, in_kind=k
-        )
-        for i, (o, s, k) in enumerate(departments)
-    ] + [
-        AgreementParty(
-            version=version,
-            organization=o,
-            designation=next(letters, "他"),
-            order=len(departments) + j,
-            share_yen=s,
-            in_kind=k,
-        )
-        for j, (o, s, k) in enumerate(others)
-    ]
-    AgreementParty.objects.bulk_create(objs)
+    ordered = departments + others
+    letters = _designations([r[0] for r in ordered])
+    AgreementParty.objects.bulk_create(
+        [
+            AgreementParty(
+                version=version,
+                organization=o,
+                designation=letter,
+                order=i,
+                share_yen=sh,
+                in_kind=k,
+                **party_details(o),
+            )
+            for i, ((o, sh, k), letter) in enumerate(zip(ordered, letters, strict=True))
+        ]
+    )
 
 
 def _copy_roles(previous: AgreementVersion, version: AgreementVersion) -> None:
@@ -888,6 +1038,41 @@ def checklist_complete(project: Project) -> bool:
     return answered >= Principle.objects.count()
 
 
+def approval_blockers(project: Project, version: AgreementVersion) -> list[ValidationError]:
+    """Why `version` cannot be approved yet (empty: it can). The agreement page lists these
+    instead of the approve button, and approve_agreement refuses with the first one: one
+    function answers both."""
+    out: list[ValidationError] = []
+    parties = list(version.parties.all())
+    if not any(not p.is_city for p in parties):
+        out.append(
+            ValidationError(
+                _(
+                    "A collaboration needs at least one partner that is not the city: invite a group, business or university first."
+                ),
+                code="no_partner",
+            )
+        )
+    if {p.organization_id for p in parties} != set(project_rules.partner_orgs(project)):
+        out.append(
+            ValidationError(
+                _("Every partner must be a party to the agreement."), code="partners_differ"
+            )
+        )
+    if not checklist_complete(project):
+        out.append(
+            ValidationError(
+                _("Complete the planning checklist of the principles before approving."),
+                code="checklist_incomplete",
+            )
+        )
+    if not version.roles.exists():
+        out.append(
+            ValidationError(_("Fill in the role-division table before approving."), code="no_roles")
+        )
+    return out
+
+
 def approve_agreement(
     *, actor: User, project: Project, organization: Organization, version_number: int
 ) -> AgreementApproval:
@@ -902,10 +1087,12 @@ def approve_agreement(
         raise PermissionDenied("projects.approve_agreement")
     with transaction.atomic():
         project = _lock(project)
+        project_rules.forget_partners(project)
         if project.status != S.AGREEMENT_DRAFTING:
             raise ValidationError(
                 _("This agreement is not waiting for approval."), code="invalid_state"
             )
+        project_rules.check_action(actor, project, "approve")
         agreement = Agreement.objects.select_for_update().get(project=project)
         version = agreement.current_version
         assert version is not None
@@ -917,19 +1104,13 @@ def approve_agreement(
                 % {"n": version.number},
                 code="stale_version",
             )
-        if not checklist_complete(project):
-            raise ValidationError(
-                _("Complete the planning checklist of the principles before approving."),
-                code="checklist_incomplete",
-            )
+        blockers = approval_blockers(project, version)
+        if blockers:
+            raise blockers[0]
         party_ids = set(version.parties.values_list("organization_id", flat=True))
         if organization.pk not in party_ids:
             raise ValidationError(
                 _("%(name)s is not a party to this agreement.") % {"name": organization.name}
-            )
-        if not version.roles.exists():
-            raise ValidationError(
-                _("Fill in the role-division table before approving."), code="no_roles"
             )
         try:
             with transaction.atomic():
@@ -952,10 +1133,23 @@ def approve_agreement(
                 "organization_id", flat=True
             )
         )
-        if approved >= party_ids:
+        # Signed only when every party approved this same version and one of them is not
+        # the city (approval_blockers above refused a city-only agreement).
+        if approved >= party_ids and version.parties.filter(is_city=False).exists():
             agreement.signed_version = version
             agreement.signed_at = timezone.now()
             agreement.save(update_fields=["signed_version", "signed_at"])
+            # One amount: the project's city share is what the signed agreement says.
+            city_total = sum(int(p.share_yen) for p in version.parties.filter(is_city=True))
+            if city_total != project.city_share_yen:
+                record_event(
+                    actor=actor,
+                    verb="projects.project.city_share",
+                    target=project,
+                    data={"before": int(project.city_share_yen), "after": city_total},
+                )
+                project.city_share_yen = city_total
+                project.save(update_fields=["city_share_yen", "updated_at"])
             _transition(
                 project, actor=actor, to=S.AGREED, verb="sign", data={"version": version.number}
             )
@@ -985,6 +1179,7 @@ def start_implementation(*, actor: User, project: Project) -> Project:
     _require(actor, "projects.start_project", project)
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "start")
         _transition(project, actor=actor, to=S.IN_PROGRESS, verb="start")
         _notify_partners(
             project,
@@ -1099,7 +1294,9 @@ def request_change(
     new_period_end: dt.date | None = None,
     new_city_share_yen: int | None = None,
 ) -> ChangeRequest:
-    """変更協議: the requesting organization's approval is counted at once."""
+    """変更協議: the requesting organization's approval is counted at once. When every
+    partner has approved, a change of the agreement's terms (the city share, the end date)
+    becomes a change agreement (変更協定): a new signed version with its own PDF."""
     _require(actor, "projects.add_changerequest", project)
     if project.status not in (S.AGREED, S.IN_PROGRESS):
         raise ValidationError(
@@ -1111,6 +1308,18 @@ def request_change(
     org_ids = sorted(project_rules.manager_org_ids(actor, project))
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "request_change")
+        _check_city_share(new_city_share_yen, project.theme, "new_city_share_yen")
+        signed = Agreement.objects.filter(project=project).select_related("signed_version").first()
+        if (
+            new_period_end is not None
+            and signed is not None
+            and signed.signed_version is not None
+            and new_period_end < signed.signed_version.period_start
+        ):
+            raise ValidationError(
+                {"new_period_end": [_("The end date cannot be before the start date.")]}
+            )
         request = ChangeRequest.objects.create(
             project=project,
             requested_by=actor,
@@ -1158,6 +1367,8 @@ def decide_change(
     if not approve and not comment.strip():
         raise ValidationError(_("Say why you do not agree to the change."))
     with transaction.atomic():
+        project = _lock(project)
+        project_rules.check_action(actor, project, "decide_change")
         request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
         if request.status != ChangeRequestStatus.PENDING:
             raise ValidationError(
@@ -1212,6 +1423,8 @@ def _maybe_settle_change(request: ChangeRequest, *, actor: User) -> None:
         return
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
+    if request.status == ChangeRequestStatus.APPROVED and changes_terms(request):
+        _create_change_version(project, request, actor=actor)
     record_event(
         actor=actor,
         verb="projects.change.settle",
@@ -1230,11 +1443,95 @@ def _maybe_settle_change(request: ChangeRequest, *, actor: User) -> None:
     )
 
 
+def changes_terms(request: ChangeRequest) -> bool:
+    """A change of what the agreement states: the city's share or the end of the period."""
+    return request.new_city_share_yen is not None or request.new_period_end is not None
+
+
+def _create_change_version(
+    project: Project, request: ChangeRequest, *, actor: User
+) -> AgreementVersion | None:
+    """変更協定: the signed version with the approved change applied, signed by every party
+    (each party's approval is the approval its signer gave to the change request)."""
+    agreement = Agreement.objects.select_for_update().filter(project=project).first()
+    if agreement is None or agreement.signed_version is None:
+        return None
+    previous = agreement.signed_version
+    latest = agreement.versions.order_by("-number").first()
+    assert latest is not None
+    period_end = request.new_period_end or previous.period_end
+    period_end = max(period_end, previous.period_start)
+    old_parties = list(previous.parties.select_related("organization__org_type__actor_type"))
+    rows = [(p.organization, int(p.share_yen), p.in_kind) for p in old_parties]
+    if request.new_city_share_yen is not None:
+        # The new city share is the city's total: the first department carries what the
+        # other departments do not (they keep theirs while it fits).
+        city = [i for i, p in enumerate(old_parties) if p.is_city]
+        if city:
+            new_total = int(request.new_city_share_yen)
+            others = sum(rows[i][1] for i in city[1:])
+            if others > new_total:
+                for i in city[1:]:
+                    rows[i] = (rows[i][0], 0, rows[i][2])
+                others = 0
+            org, _share, kind = rows[city[0]]
+            rows[city[0]] = (org, new_total - others, kind)
+    have = {o.pk for o, _s, _k in rows}
+    partners = ProjectPartner.objects.filter(project=project).select_related(
+        "organization__org_type__actor_type"
+    )
+    rows += [(p.organization, 0, p.in_kind) for p in partners if p.organization_id not in have]
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=latest.number + 1,
+        purpose=previous.purpose,
+        period_start=previous.period_start,
+        period_end=period_end,
+        cost_note=previous.cost_note,
+        clause_information=previous.clause_information,
+        clause_responsibility=previous.clause_responsibility,
+        clause_change=previous.clause_change,
+        clause_results=previous.clause_results,
+        change_note=request.summary[:200],
+        change_request=request,
+        created_by=actor,
+    )
+    _create_parties_explicit(version, rows)
+    _copy_roles(previous, version)
+    deciders = dict(
+        ChangeApproval.objects.filter(change_request=request, approved=True).values_list(
+            "organization_id", "decided_by_id"
+        )
+    )
+    AgreementApproval.objects.bulk_create(
+        [
+            AgreementApproval(
+                version=version,
+                organization=o,
+                approved_by_id=deciders.get(o.pk, request.requested_by_id),
+            )
+            for o, _s, _k in rows
+        ]
+    )
+    agreement.current_version = version
+    agreement.signed_version = version
+    agreement.signed_at = timezone.now()
+    agreement.save(update_fields=["current_version", "signed_version", "signed_at"])
+    record_event(
+        actor=actor,
+        verb="projects.agreement.change",
+        target=project,
+        data={"version": version.number, "change": request.pk},
+    )
+    return version
+
+
 def start_completion_report(*, actor: User, project: Project) -> Project:
     """実施中 → 完了報告."""
     _require(actor, "projects.finish_project", project)
     with transaction.atomic():
         project = _lock(project)
+        project_rules.check_action(actor, project, "finish")
         _transition(project, actor=actor, to=S.COMPLETION_REPORT, verb="finish")
         CompletionReport.objects.get_or_create(project=project, defaults={"summary": ""})
         _notify_partners(

@@ -294,13 +294,14 @@ def project_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if service is None:
         raise Http404
     try:
-        service(actor=_actor(request), project=project)  # type: ignore[operator]
+        changed = service(actor=_actor(request), project=project)  # type: ignore[operator]
     except ValidationError as exc:
         _fail(request, exc)
     else:
+        # The state the service wrote, never the one this request read before it.
         messages.success(
             request,
-            _("Done: the project is now “%(status)s”.") % {"status": S(project.status).label},
+            _("Done: the project is now “%(status)s”.") % {"status": S(changed.status).label},
         )
     return redirect(project)
 
@@ -349,9 +350,10 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("author", "organization")
         .prefetch_related("documents")
     )
+    actions = selectors.available_actions(request.user, project)
     invite_form = (
-        InviteForm(project=project)
-        if request.user.has_perm("projects.invite_department", project)
+        InviteForm(project=project, with_groups=actions["invite_partner"])
+        if actions["invite"]
         else None
     )
     return render(
@@ -362,6 +364,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             "thread": thread,
             "form": form,
             "invite_form": invite_form,
+            "invite_groups": actions["invite_partner"],
             "private_documents": list(
                 project.documents.filter(is_private=True, message__isnull=True)
             ),
@@ -373,21 +376,28 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.get_consultation_for(request.user, pk)
-    form = InviteForm(request.POST, project=project)
+    if not project_rules.can_act(request.user, project, "invite"):
+        raise PermissionDenied
+    form = InviteForm(
+        request.POST,
+        project=project,
+        with_groups=project_rules.can_act(request.user, project, "invite_partner"),
+    )
     if form.is_valid():
+        org = form.cleaned_data["organization"]
         try:
-            services.invite_department(
+            services.invite_partner(
                 actor=_actor(request),
                 project=project,
-                department=form.cleaned_data["department"],
+                organization=org,
                 role_label=form.cleaned_data["role_label"],
             )
         except ValidationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, _("The department was invited."))
+            messages.success(request, _("%(name)s was invited as a partner.") % {"name": org.name})
     else:
-        messages.error(request, _("Choose a department to invite."))
+        messages.error(request, _("Choose an organization to invite."))
     return redirect("projects:consultation", pk=project.pk)
 
 
@@ -434,7 +444,12 @@ def agreement_detail(request: HttpRequest, pk: int, number: int | None = None) -
     )
     approved = {a.organization_id for a in version.approvals.all()}
     approve_form = None
-    if actions["approve"] and version.pk == current.pk and signer_orgs - approved:
+    blockers = (
+        [m for e in services.approval_blockers(project, version) for m in e.messages]
+        if project.status == S.AGREEMENT_DRAFTING and version.pk == current.pk
+        else []
+    )
+    if actions["approve"] and version.pk == current.pk and signer_orgs - approved and not blockers:
         approve_form = ApproveForm(
             org_ids=signer_orgs - approved, initial={"version_number": version.number}
         )
@@ -450,6 +465,8 @@ def agreement_detail(request: HttpRequest, pk: int, number: int | None = None) -
             "approved": approved,
             "actions": actions,
             "approve_form": approve_form,
+            "blockers": blockers,
+            "changes": selectors.version_changes(version),
             "checklist_complete": services.checklist_complete(project),
             "checklist": list(
                 ChecklistAnswer.objects.filter(project=project).select_related("principle")
@@ -470,10 +487,13 @@ def agreement_pdf(request: HttpRequest, pk: int, number: int | None = None) -> H
         if number is None
         else get_object_or_404(AgreementVersion, agreement=agreement, number=number)
     )
-    data = agreement_pdf_bytes(selectors.version_detail(version))
+    data = agreement_pdf_bytes(
+        selectors.version_detail(version), changes=selectors.version_changes(version)
+    )
     response = HttpResponse(data, content_type="application/pdf")
+    kind = "change-agreement" if version.change_request_id else "agreement"
     response["Content-Disposition"] = (
-        f'attachment; filename="agreement-{project.pk}-v{version.number}.pdf"'
+        f'attachment; filename="{kind}-{project.pk}-v{version.number}.pdf"'
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

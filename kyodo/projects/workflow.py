@@ -47,6 +47,14 @@ ACTIVE_STATUSES: tuple[str, ...] = (
     S.EVALUATION,
 )
 FINAL_STATUSES: tuple[str, ...] = (S.CLOSED, S.CANCELLED)
+# Stages reached only through a signed agreement.
+SIGNED_STATUSES: tuple[str, ...] = (
+    S.AGREED,
+    S.IN_PROGRESS,
+    S.COMPLETION_REPORT,
+    S.EVALUATION,
+    S.CLOSED,
+)
 # Every stage after the draft is public (情報公開).
 PUBLIC_STATUSES: tuple[str, ...] = tuple(s for s in S.values if s != S.DRAFT)
 # Where a project may start when it is created (calls adopt straight into 協定準備).
@@ -75,6 +83,38 @@ STAGES: tuple[str, ...] = (
     S.EVALUATION,
     S.CLOSED,
 )
+
+
+# What a person may do on a project: the permission rule AND the stages where the action is
+# open. The page's buttons (selectors.available_actions) and the services' guard
+# (rules.check_action) both read this one table, so a page never offers what the action
+# then refuses for the person or the stage.
+ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "consult": ("projects.consult_project", (S.DRAFT,)),
+    "draft_agreement": ("projects.draft_agreement", (S.DRAFT, S.CONSULTATION)),
+    "edit": ("projects.change_project", (S.DRAFT, S.CONSULTATION, S.AGREEMENT_DRAFTING)),
+    "edit_agreement": ("projects.change_agreement", (S.AGREEMENT_DRAFTING,)),
+    "approve": ("projects.approve_agreement", (S.AGREEMENT_DRAFTING,)),
+    "start": ("projects.start_project", (S.AGREED,)),
+    "report_progress": ("projects.add_progressreport", (S.IN_PROGRESS,)),
+    "request_change": ("projects.add_changerequest", (S.AGREED, S.IN_PROGRESS)),
+    "decide_change": ("projects.decide_changerequest", (S.AGREED, S.IN_PROGRESS)),
+    "finish": ("projects.finish_project", (S.IN_PROGRESS,)),
+    "completion": ("projects.submit_completionreport", (S.COMPLETION_REPORT,)),
+    "evaluate_midterm": ("projects.evaluate_project", (S.IN_PROGRESS, S.COMPLETION_REPORT)),
+    "evaluate_final": ("projects.evaluate_project", (S.EVALUATION,)),
+    "lessons": ("projects.record_lessons", (S.EVALUATION,)),
+    "close": ("projects.close_project", (S.EVALUATION,)),
+    "cancel": ("projects.cancel_project", ACTIVE_STATUSES),
+    # 関係課 (another department) may join while the project is active; a group, business or
+    # university joins before the agreement is signed, so it becomes a party to it.
+    "invite": ("projects.invite_department", ACTIVE_STATUSES),
+    "invite_partner": (
+        "projects.invite_department",
+        (S.DRAFT, S.CONSULTATION, S.AGREEMENT_DRAFTING),
+    ),
+    "consultation": ("projects.view_consultation", tuple(S.values)),
+}
 
 
 def can_transition(from_status: str, to_status: str) -> bool:

@@ -108,7 +108,9 @@ def _bounds(fy: int) -> tuple[dt.datetime, dt.datetime]:
 
 def counted_projects(fy: int) -> Any:
     Project = apps.get_model("projects", "Project")
-    return Project.objects.filter(
+    # Only collaborations: a project whose partners are all the city is never counted
+    # (the same rule approve_agreement holds when signing).
+    return Project.objects.with_non_city_partner().filter(
         status__in=AGREED_STATUSES, fiscal_year__lte=fy, fiscal_year_end__gte=fy
     )
 
@@ -285,7 +287,11 @@ def funnel(fy: int) -> list[tuple[str, str, int]]:
             # published results list (by the call's fiscal year), not decision timestamps.
             calls_selectors.published_adoptions(fy).count(),
         ),
-        ("agreed", _("Agreements signed"), Project.objects.filter(**within("agreed_at")).count()),
+        (
+            "agreed",
+            _("Agreements signed"),
+            Project.objects.with_non_city_partner().filter(**within("agreed_at")).count(),
+        ),
         (
             "completed",
             _("Completion reports"),
@@ -379,7 +385,8 @@ def report_years() -> list[int]:
     SurveyRecord = apps.get_model("promotion", "SurveyRecord")
     years: set[int] = set()
     for first, last in (
-        Project.objects.filter(status__in=AGREED_STATUSES)
+        Project.objects.with_non_city_partner()
+        .filter(status__in=AGREED_STATUSES)
         .values_list("fiscal_year", "fiscal_year_end")
         .distinct()
     ):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 
 from kyodo.accounts.tests.factories import UserFactory
 from kyodo.challenges.models import Issue, IssueComment
+from kyodo.challenges.workflow import IssueStatus
 from kyodo.guideline.models import District, Field
 
 
@@ -16,6 +18,25 @@ class IssueFactory(factory.django.DjangoModelFactory):
     district = factory.LazyFunction(lambda: District.objects.get(code="honcho"))
     field = factory.LazyFunction(lambda: Field.objects.get(code="crime-prevention"))
     author = factory.SubFactory(UserFactory)
+    # A status past 受付 comes with what the invariants require of it (see
+    # docs/challenges.md): the date of the change, a reason for 見送り, an answer for 解決.
+    status = IssueStatus.RECEIVED
+    tier = None
+    tier_explanation = factory.LazyAttribute(
+        lambda o: "" if o.tier is None else "地域で協力して取り組む内容です。"
+    )
+    status_changed_at = factory.LazyAttribute(
+        lambda o: None if o.status == IssueStatus.RECEIVED else timezone.now()
+    )
+    decline_reason = factory.LazyAttribute(
+        lambda o: "私有地のため市では対応できません。" if o.status == IssueStatus.DECLINED else ""
+    )
+    official_answer = factory.LazyAttribute(
+        lambda o: "街灯を交換しました。" if o.status == IssueStatus.RESOLVED else ""
+    )
+    answered_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == IssueStatus.RESOLVED else None
+    )
 
 
 class IssueCommentFactory(factory.django.DjangoModelFactory):

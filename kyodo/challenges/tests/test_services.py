@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, close_old_connections
+from django.utils import timezone
 
 from kyodo.accounts.tests.factories import UserFactory
 from kyodo.challenges import services
@@ -97,7 +98,12 @@ def test_author_cannot_support_own_issue_nor_closed_issue():
     issue = IssueFactory()
     with pytest.raises(PermissionDenied):
         services.support_issue(actor=issue.author, issue=issue)
-    Issue.objects.filter(pk=issue.pk).update(status=IssueStatus.RESOLVED)
+    Issue.objects.filter(pk=issue.pk).update(
+        status=IssueStatus.RESOLVED,
+        status_changed_at=timezone.now(),
+        official_answer="街灯を交換しました。",
+        answered_at=timezone.now(),
+    )
     issue.refresh_from_db()
     with pytest.raises(PermissionDenied):
         services.support_issue(actor=UserFactory(), issue=issue)
@@ -180,7 +186,9 @@ def test_workflow_transitions_follow_the_table():
     coordinator = make_coordinator()
     for from_status in IssueStatus.values:
         for to_status in (IssueStatus.REVIEWING, IssueStatus.IN_PROGRESS, IssueStatus.RESOLVED):
-            issue = IssueFactory(status=from_status)
+            issue = IssueFactory(
+                status=from_status, official_answer="回答します。", answered_at=timezone.now()
+            )
             service = services.TRANSITION_SERVICES[to_status]
             if to_status in TRANSITIONS[from_status]:
                 assert service(actor=coordinator, issue=issue).status == to_status

@@ -115,10 +115,10 @@ def test_department_invites_another_department(client) -> None:  # type: ignore[
     project = advance(cast, make_project(cast), S.CONSULTATION)
     other = DepartmentFactory()
     client.force_login(cast.rep)  # a group cannot invite departments
-    client.post(reverse("projects:invite", args=[project.pk]), {"department": other.pk})
+    client.post(reverse("projects:invite", args=[project.pk]), {"organization": other.pk})
     assert not project.partners.filter(organization=other).exists()
     client.force_login(cast.staff)
-    client.post(reverse("projects:invite", args=[project.pk]), {"department": other.pk})
+    client.post(reverse("projects:invite", args=[project.pk]), {"organization": other.pk})
     assert project.partners.filter(organization=other).exists()
 
 
