@@ -47,6 +47,8 @@ class SearchPage:
     # When nothing matched exactly but another spelling or a synonym did: the query in
     # that spelling ("did you mean"), otherwise "".
     did_you_mean: str = ""
+    # The normalised spellings a variant result may contain (for highlighting).
+    variant_terms: tuple[str, ...] = ()
 
     def is_variant(self, doc: SearchDocument) -> bool:
         return doc.sort_key in self.variant_keys
@@ -523,7 +525,21 @@ def search(
         has_next=len(keys) > offset + limit and offset + limit < MAX_RESULTS,
         variant_keys=frozenset(keys[exact_count:]),
         did_you_mean=_did_you_mean(parsed, documents[0]) if keys and not exact_count else "",
+        variant_terms=_variant_terms(parsed) if len(keys) > exact_count else (),
     )
+
+
+def _variant_terms(parsed: q.ParsedQuery) -> tuple[str, ...]:
+    v = q.variants_of(parsed)
+    if v is None:
+        return ()
+    found: dict[str, None] = {}
+    for spellings in v.spellings:
+        for sp in spellings:
+            for form in (sp.norm, sp.canonical, *(w for pair in sp.words for w in pair)):
+                if len(form) >= 2:
+                    found.setdefault(form, None)
+    return tuple(found)
 
 
 def _did_you_mean(parsed: q.ParsedQuery, first: SearchDocument | None) -> str:
