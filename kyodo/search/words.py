@@ -99,15 +99,25 @@ def analyse(text: str) -> list[Word]:
 
 def word_keys(*texts: str) -> list[str]:
     """The distinct keys of the words of these texts whose spelling differs from their
-    normalised form (子ども → 子供, 申込 → 申し込み, 取組み → 取り組み), in order."""
+    normalised form (子ども → 子供, 申込 → 申し込み, 取組み → 取り組み), in order.
+    (The index build's hot path: most words are written in their normalised form, so the
+    raw strings are compared first and only the rest are looked at closely.)"""
+    text = "\n".join(t for t in texts if t)
+    text = unicodedata.normalize("NFKC", text).replace("\x00", " ")[:_MAX_CHARS]
+    if not text.strip():
+        return []
     seen: dict[str, None] = {}
-    for text in texts:
-        for w in analyse(text):
-            if not w.is_content:
-                continue
-            key = w.key
-            if len(key) >= 2 and key != w.surface_norm:
-                seen.setdefault(key, None)
+    for m in _tokenizer().tokenize(text):
+        nf = m.normalized_form()
+        surface = m.surface()
+        if nf == surface:
+            continue
+        key = normalize(nf)
+        if len(key) < 2 or key == normalize(surface) or not _WORD_RUN.fullmatch(key):
+            continue
+        if m.part_of_speech()[0] in _SKIP_POS:
+            continue
+        seen.setdefault(key, None)
     return list(seen)
 
 
