@@ -49,6 +49,9 @@ def stop_words() -> frozenset[str]:
 
 _NOUN_UNIT_POS = frozenset(["名詞"])
 _SKIP_NOUN = frozenset(["数詞"])
+_HONORIFICS = frozenset(
+    ["さん", "様", "さま", "ちゃん", "くん", "君", "氏", "たち", "達", "ら", "等"]
+)
 
 
 def theme_words(text: str) -> list[tuple[str, str]]:
@@ -88,6 +91,8 @@ def theme_words(text: str) -> list[tuple[str, str]]:
             unit = (key, shown)
             pending_prefix = pending_stem = None
             continue
+        if w.pos == "接尾辞" and surface in _HONORIFICS:
+            continue  # 民生委員さん → 民生委員
         if w.pos == "接尾辞" and unit is not None:
             unit = (unit[0] + nf, unit[1] + surface)
             continue
@@ -95,7 +100,7 @@ def theme_words(text: str) -> list[tuple[str, str]]:
             close_compound()
             pending_prefix, pending_stem = (nf, surface), None
             continue
-        if w.pos in ("動詞", "形容詞") and w.conjugation.startswith("連用形"):
+        if w.pos == "動詞" and w.pos_detail == "一般" and w.conjugation.startswith("連用形"):
             # A verb stem joins the noun right after it: 食べ放題, 見守り活動.
             close_compound()
             pending_stem, pending_prefix = (surface, surface), None
@@ -341,9 +346,13 @@ def compute_themes(
                 trend[key] += 1
             if doc.field_id is not None:
                 fields[doc.field_id] += 1
-        keywords = [
-            spellings[k].most_common(1)[0][0] for k in _keywords(member_words, len(idx), df, n)
-        ]
+        keywords: list[str] = []
+        for key in _keywords(member_words, len(idx), df, n, limit=10):
+            shown = spellings[key].most_common(1)[0][0]
+            # (Keys fold spellings: 一人 and 一人暮らし (key 独り暮らし) differ as keys.)
+            if not any(shown in kept or kept in shown for kept in keywords):
+                keywords.append(shown)
+        keywords = keywords[:6]
         label = "・".join(keywords[:3]) if keywords else docs[int(order[0])].title
         results.append(
             ThemeResult(

@@ -24,6 +24,7 @@ from kyodo.search import query as q
 from kyodo.search.indexing import DOC_TABLE, FTS_TABLE, TITLE_FTS_TABLE
 from kyodo.search.models import DocType, SearchDocument
 from kyodo.search.providers import visibility_keys_for
+from kyodo.search.words import spellings_of_keys
 
 # A results list never goes past this many documents (50 pages of 20).
 MAX_RESULTS = 1000
@@ -542,6 +543,26 @@ def _variant_terms(parsed: q.ParsedQuery) -> tuple[str, ...]:
     return tuple(found)
 
 
+def variant_keys_of(parsed: q.ParsedQuery) -> frozenset[str]:
+    """The word keys a variant result may have been found through."""
+    v = q.variants_of(parsed)
+    if v is None:
+        return frozenset()
+    return frozenset(k for sps in v.spellings for sp in sps for _s, k in sp.words if len(k) >= 2)
+
+
+def marked_terms(page: SearchPage, doc: SearchDocument) -> list[str]:
+    """What to highlight in a result: the query's terms, and for a result found in another
+    spelling or through a synonym also those spellings — including the words it has in a
+    spelling only their key matched (子ども for こども)."""
+    terms = page.query.all_terms
+    if not page.is_variant(doc):
+        return terms
+    keys = variant_keys_of(page.query)
+    used = spellings_of_keys(f"{doc.title}\n{doc.body[:2000]}", keys)
+    return [*terms, *page.variant_terms, *(q.normalize(u) for u in used)]
+
+
 def _did_you_mean(parsed: q.ParsedQuery, first: SearchDocument | None) -> str:
     """The query with each term in the spelling the best result uses (a synonym, the
     canonical form, or the term as typed), as a person would type it again."""
@@ -561,7 +582,11 @@ def _did_you_mean(parsed: q.ParsedQuery, first: SearchDocument | None) -> str:
                     choice = sp.canonical_raw
                     break
             else:
-                choice = spellings[0].canonical_raw or raw
+                # Found through a word key: the spelling the result uses (子ども).
+                single = [sp for sp in spellings if len(sp.words) == 1]
+                keys = {sp.words[0][1] for sp in single}
+                used = spellings_of_keys(f"{first.title}\n{first.body[:2000]}", keys)
+                choice = used[0] if used else spellings[0].canonical_raw or raw
         words.append(choice)
     words += parsed.short_terms
     suggestion = " ".join(words)

@@ -47,7 +47,7 @@ def results(request: HttpRequest) -> HttpResponse:
         for doc in page.documents:
             variant = page.is_variant(doc)
             # A result found in another spelling or through a synonym: mark those words.
-            marked = [*terms, *page.variant_terms] if variant else terms
+            marked = selectors.marked_terms(page, doc) if variant else terms
             hits.append(
                 {
                     "doc": doc,

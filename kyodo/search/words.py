@@ -121,6 +121,18 @@ def word_keys(*texts: str) -> list[str]:
     return list(seen)
 
 
+def spellings_of_keys(text: str, keys: set[str] | frozenset[str]) -> list[str]:
+    """The spellings (as written, NFKC) of the words of `text` whose key is one of `keys`:
+    which words a result found only through a word key contains (子ども for 子供)."""
+    if not keys:
+        return []
+    found: dict[str, None] = {}
+    for w in analyse(text):
+        if w.is_content and w.key in keys:
+            found.setdefault(w.surface, None)
+    return list(found)
+
+
 def padded_keys(*texts: str) -> str:
     """The word_keys column: " k1 k2 " (so `' k1 '` matches one key exactly), or ""."""
     keys = word_keys(*texts)

@@ -157,6 +157,8 @@ def test_did_you_mean(anon) -> None:  # type: ignore[no-untyped-def]
     make_doc("子供食堂を開きます", "")
     page = selectors.search("こども食堂", user=anon)
     assert page.did_you_mean == "子供食堂"
+    make_doc("子ども会の集まり", "")
+    assert selectors.search("こども会", user=anon).did_you_mean == "子ども会"
 
 
 def test_counts_include_other_spellings(anon) -> None:  # type: ignore[no-untyped-def]

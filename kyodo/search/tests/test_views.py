@@ -87,3 +87,6 @@ def test_results_page_offers_another_spelling(client) -> None:  # type: ignore[n
     assert "<mark>町内会</mark>" in html  # the synonym is marked in the result
     html = client.get(reverse("search:results"), {"q": "町内会"}).content.decode()
     assert "もしかして" not in html and "表記ゆれ・同義語" not in html
+    # Found through a word key only: the spelling the result uses is offered and marked.
+    html = client.get(reverse("search:results"), {"q": "こども"}).content.decode()
+    assert "子ども</a>" in html and "<mark>子ども</mark>食堂" in html
