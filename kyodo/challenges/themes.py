@@ -10,8 +10,16 @@ Method (no model download, numpy only):
    same themes. k ≈ √(n/4), between 3 and 16. Large sets are fitted on a sample and then
    every issue is assigned in batches, so memory stays bounded at any scale.
 4. Each theme: its size, the issues closest to its centre (representatives), keywords by
-   class-based TF-IDF on kanji/katakana words, the most common field, and the number of
-   issues per month (trend).
+   class-based TF-IDF on whole words, the most common field, and the number of issues per
+   month (trend).
+
+Keywords are words, never cut mid-word (子育て, not 子育): nouns and compounds from the
+morphological analyser (kyodo.search.words, Sudachi split mode C). A noun with its
+suffixes (自転車, 防犯灯, 集積所) or prefix is one unit, and a verb stem directly before a
+noun joins it (食べ放題, 見守り活動); consecutive units form a compound (ごみ集積所,
+放置自転車), counted beside its units. Spellings of one word count as one (子ども/子供:
+Sudachi's normalised form), shown in the spelling used most. Filler words (課題, 地域,
+問題 …) are data: the municipality file's [search] theme_stop_words.
 """
 
 from __future__ import annotations
@@ -28,55 +36,94 @@ import numpy as np
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _HIRAGANA_ONLY = re.compile(r"^[\u3041-\u309f]+$")
-# Keyword candidates: runs of kanji (with 々, and ケ/ヶ between kanji as in 霞ケ関) or katakana.
-_WORD = re.compile(
-    r"(?:[\u4e00-\u9fff\u3005\u3006]|(?<=[\u4e00-\u9fff])[\u30b1\u30f6](?=[\u4e00-\u9fff]))+"
-    r"|[\u30a1-\u30fa\u30fc]+"
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def stop_words() -> frozenset[str]:
+    """Words never shown as keywords: the municipality file's [search] theme_stop_words
+    (kyodo.search.words; a built-in list when the file has none), normalised."""
+    from kyodo.search.words import vocabulary
+
+    return vocabulary().theme_stop_words
+
+
+_NOUN_UNIT_POS = frozenset(["名詞"])
+_SKIP_NOUN = frozenset(["数詞"])
+_HONORIFICS = frozenset(
+    ["さん", "様", "さま", "ちゃん", "くん", "君", "氏", "たち", "達", "ら", "等"]
 )
-# Words that say how people feel or how often, not what the issue is about.
-GENERIC_WORDS = frozenset(
-    [
-        "場所",
-        "心配",
-        "何度",
-        "機会",
-        "参加",
-        "対応",
-        "不足",
-        "一緒",
-        "程度",
-        "大変",
-        "部分",
-        "最近",
-        "近所",
-        "地域",
-        "自分",
-        "相談",
-        "必要",
-        "問題",
-        "状況",
-        "早急",
-        "改善",
-        "検討",
-        "お願",
-        "以前",
-        "毎年",
-        "毎日",
-        "時間",
-        "感",
-        "気軽",
-        "安心",
-        "不安",
-        "危険",
-        "周辺",
-        "付近",
-        "管理",
-        "確認",
-        "声",
-        "話",
-        "様子",
-    ]
-)
+
+
+def theme_words(text: str) -> list[tuple[str, str]]:
+    """(key, surface) of the whole words and compounds of a text: the key folds spellings
+    (Sudachi's normalised form through the search normaliser), the surface is as written
+    (NFKC)."""
+    from kyodo.search.normalize import normalize as search_normalize
+    from kyodo.search.words import analyse
+
+    units: list[list[tuple[str, str]]] = []  # compounds, each a list of (key, surface) units
+    current: list[tuple[str, str]] = []
+    unit: tuple[str, str] | None = None
+    pending_prefix: tuple[str, str] | None = None
+    pending_stem: tuple[str, str] | None = None
+
+    def close_unit() -> None:
+        nonlocal unit
+        if unit is not None:
+            current.append(unit)
+            unit = None
+
+    def close_compound() -> None:
+        nonlocal current
+        close_unit()
+        if current:
+            units.append(current)
+        current = []
+
+    for w in analyse(text):
+        nf, surface = w.normalized_form, w.surface
+        if w.pos in _NOUN_UNIT_POS and w.pos_detail not in _SKIP_NOUN:
+            close_unit()
+            key, shown = nf, surface
+            for extra in (pending_stem, pending_prefix):
+                if extra is not None:
+                    key, shown = extra[0] + key, extra[1] + shown
+            unit = (key, shown)
+            pending_prefix = pending_stem = None
+            continue
+        if w.pos == "接尾辞" and surface in _HONORIFICS:
+            continue  # 民生委員さん → 民生委員
+        if w.pos == "接尾辞" and unit is not None:
+            unit = (unit[0] + nf, unit[1] + surface)
+            continue
+        if w.pos == "接頭辞":
+            close_compound()
+            pending_prefix, pending_stem = (nf, surface), None
+            continue
+        if w.pos == "動詞" and w.pos_detail == "一般" and w.conjugation.startswith("連用形"):
+            # A verb stem joins the noun right after it: 食べ放題, 見守り活動.
+            close_compound()
+            pending_stem, pending_prefix = (surface, surface), None
+            continue
+        close_compound()
+        pending_prefix = pending_stem = None
+    close_compound()
+
+    out: list[tuple[str, str]] = []
+    for compound in units:
+        pieces = list(compound)
+        if len(compound) > 1:
+            pieces.append(("".join(k for k, _s in compound), "".join(s for _k, s in compound)))
+        for key, shown in pieces:
+            key_norm = search_normalize(key)
+            shown = unicodedata.normalize("NFKC", shown)
+            # (Short hiragana-only nouns are filler: こと, もの, ため.)
+            short_kana = len(shown) <= 2 and _HIRAGANA_ONLY.match(shown)
+            if _WORD_RUN.fullmatch(key_norm) and not short_kana:
+                out.append((key_norm, shown))
+    return out
+
+
 METHOD = "char 2-3gram TF-IDF + spherical k-means (numpy)"
 
 
@@ -201,10 +248,11 @@ def _keywords(
     member_words: Counter[str], size: int, df: Counter[str], n: int, limit: int = 6
 ) -> list[str]:
     # Class-based TF-IDF; words in more than half of all issues ("対応", "早急") say nothing.
+    stop = stop_words()
     scored = [
         (count / size * math.log(n / df[w]), w)
         for w, count in member_words.items()
-        if len(w) >= 2 and w not in GENERIC_WORDS and (count >= 2 or size < 4) and df[w] <= 0.5 * n
+        if len(w) >= 2 and w not in stop and (count >= 2 or size < 4) and df[w] <= 0.5 * n
     ]
     scored.sort(key=lambda sw: (-sw[0], sw[1]))
     words: list[str] = []
@@ -267,9 +315,15 @@ def compute_themes(
         labels[start : start + batch_size] = sims.argmax(axis=1)
         best[start : start + batch_size] = sims.max(axis=1)
 
-    words_per_doc = [
-        set(_WORD.findall(unicodedata.normalize("NFKC", d.title + " " + d.text))) for d in docs
-    ]
+    # Whole words (keys fold spellings); each shown in the spelling used most.
+    words_per_doc: list[set[str]] = []
+    spellings: dict[str, Counter[str]] = {}
+    for d in docs:
+        keys = set()
+        for key, shown in theme_words(d.title + "\n" + d.text):
+            keys.add(key)
+            spellings.setdefault(key, Counter())[shown] += 1
+        words_per_doc.append(keys)
     df: Counter[str] = Counter()
     for ws in words_per_doc:
         df.update(ws)
@@ -292,7 +346,13 @@ def compute_themes(
                 trend[key] += 1
             if doc.field_id is not None:
                 fields[doc.field_id] += 1
-        keywords = _keywords(member_words, len(idx), df, n)
+        keywords: list[str] = []
+        for key in _keywords(member_words, len(idx), df, n, limit=10):
+            shown = spellings[key].most_common(1)[0][0]
+            # (Keys fold spellings: 一人 and 一人暮らし (key 独り暮らし) differ as keys.)
+            if not any(shown in kept or kept in shown for kept in keywords):
+                keywords.append(shown)
+        keywords = keywords[:6]
         label = "・".join(keywords[:3]) if keywords else docs[int(order[0])].title
         results.append(
             ThemeResult(

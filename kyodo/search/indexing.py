@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from kyodo.search.models import SearchDocument
 from kyodo.search.normalize import fts_tokens, normalize, runs
+from kyodo.search.words import key_token, padded_keys
 
 TITLE_MAX = 300
 # Only the first BODY_MAX characters of a body are indexed (and kept as the snippet
@@ -120,6 +121,7 @@ class Row(NamedTuple):
     date: dt.datetime
     title_norm: str
     body_norm: str
+    word_keys: str
 
 
 def prepare(data: DocumentData) -> Row:
@@ -139,6 +141,7 @@ def prepare(data: DocumentData) -> Row:
         _as_datetime(data.date),
         normalize(title)[:TITLE_MAX],
         normalize(body)[:BODY_MAX],
+        padded_keys(title, body),
     )
 
 
@@ -150,11 +153,21 @@ def build_document(data: DocumentData) -> SearchDocument:
 # --- SQLite FTS5 -----------------------------------------------------------------------
 
 
+def key_tokens(word_keys: str) -> list[str]:
+    """The index tokens of a document's word keys (main index only, not the title's)."""
+    return [key_token(k) for k in word_keys.split()]
+
+
 def _fts_rows(doc: SearchDocument) -> tuple[tuple[int, str, str, str], tuple[int, str, str]]:
     title = fts_tokens(doc.title_norm)
-    facets = " ".join(facets_of(doc))
+    facets = facets_of(doc)
+    main_facets = " ".join(facets + key_tokens(doc.word_keys))
     assert doc.sort_key is not None
-    return (doc.sort_key, title, fts_tokens(doc.body_norm), facets), (doc.sort_key, title, facets)
+    return (doc.sort_key, title, fts_tokens(doc.body_norm), main_facets), (
+        doc.sort_key,
+        title,
+        " ".join(facets),
+    )
 
 
 def _sqlite_insert(cursor, docs: Sequence[SearchDocument]) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +210,7 @@ def _sqlite_delete(cursor, docs: Sequence[SearchDocument]) -> None:  # type: ign
 
 
 def tsvector_literals(doc: SearchDocument) -> tuple[str, str]:
-    return _tsvector_literals(doc.title_norm, doc.body_norm, facets_of(doc))
+    return _tsvector_literals(doc.title_norm, doc.body_norm, facets_of(doc), doc.word_keys)
 
 
 def _bigram_set(normalized: str) -> set[str]:
@@ -210,16 +223,20 @@ def _bigram_set(normalized: str) -> set[str]:
     return out
 
 
-def _tsvector_literals(title_norm: str, body_norm: str, facet_tokens: list[str]) -> tuple[str, str]:
+def _tsvector_literals(
+    title_norm: str, body_norm: str, facet_tokens: list[str], word_keys: str = ""
+) -> tuple[str, str]:
     """(tsv, title_tsv) as tsvector input literals: the document's distinct bigrams (title
-    and body; title only) and the facet tokens, without positions. The GIN index narrows a
+    and body; title only) and the facet tokens, without positions; `tsv` also the word
+    keys (kyodo.search.words: word characters after 〓, no quoting needed). The GIN index narrows a
     query to documents having every bigram; whether they form the phrase is then checked
     on the normalised copies (kyodo.search.query.PgTier). Bigrams are word characters and
     facet tokens ASCII hex, so no quoting is needed inside the quotes."""
     title = _bigram_set(title_norm)
     body = _bigram_set(body_norm) | title
     facets = "' '".join(facet_tokens)
-    tsv = "'" + "' '".join(body) + "' '" + facets + "'" if body else f"'{facets}'"
+    body_facets = "' '".join(facet_tokens + key_tokens(word_keys))
+    tsv = "'" + "' '".join(body) + "' '" + body_facets + "'" if body else f"'{body_facets}'"
     title_tsv = "'" + "' '".join(title) + "' '" + facets + "'" if title else f"'{facets}'"
     return tsv, title_tsv
 
@@ -347,7 +364,9 @@ def delete_all(doc_types: Sequence[str] | None = None) -> None:
 
 
 Job = tuple[int, list[DocumentData]]  # (id of the batch's first document, the batch)
-SqliteBatch = tuple[list[tuple[object, ...]], list[tuple[int, str, str, str]]]
+# FTS rows: (rowid, title, body, facets and word keys, facets).
+FtsRow = tuple[int, str, str, str, str]
+SqliteBatch = tuple[list[tuple[object, ...]], list[FtsRow]]
 
 
 def _sqlite_date(value: dt.datetime) -> str:
@@ -356,10 +375,10 @@ def _sqlite_date(value: dt.datetime) -> str:
 
 
 def _prepare_sqlite(job: Job) -> SqliteBatch:
-    """(document rows, FTS rows (rowid, title, body, facets)) of a batch."""
+    """(document rows, FTS rows) of a batch."""
     next_id, batch = job
     rows: list[tuple[object, ...]] = []
-    fts: list[tuple[int, str, str, str]] = []
+    fts: list[FtsRow] = []
     for data in batch:
         r = prepare(data)
         key = make_sort_key(r.date, next_id)
@@ -380,12 +399,21 @@ def _prepare_sqlite(job: Job) -> SqliteBatch:
                 key,
                 r.title_norm,
                 r.body_norm,
+                r.word_keys,
             )
         )
         facets = _facets(
             r.doc_type, r.district_codes, r.field_codes, r.fiscal_year, r.status, r.visibility
         )
-        fts.append((key, fts_tokens(r.title_norm), fts_tokens(r.body_norm), " ".join(facets)))
+        fts.append(
+            (
+                key,
+                fts_tokens(r.title_norm),
+                fts_tokens(r.body_norm),
+                " ".join(facets + key_tokens(r.word_keys)),
+                " ".join(facets),
+            )
+        )
         next_id += 1
     return rows, fts
 
@@ -412,13 +440,14 @@ def _prepare_pg(job: Job) -> bytes:
             _facets(
                 r.doc_type, r.district_codes, r.field_codes, r.fiscal_year, r.status, r.visibility
             ),
+            r.word_keys,
         )
         fiscal_year = "\\N" if r.fiscal_year is None else str(r.fiscal_year)
         lines.append(
             f"{next_id}\t{esc(r.doc_type)}\t{r.object_id}\t{esc(r.title)}\t{esc(r.body)}\t"
             f"{esc(r.url)}\t{esc(r.district_codes)}\t{esc(r.field_codes)}\t{fiscal_year}\t"
             f"{esc(r.status)}\t{esc(r.visibility)}\t{r.date.isoformat()}\t{key}\t"
-            f"{esc(r.title_norm)}\t{esc(r.body_norm)}\t{tsv}\t{title_tsv}\n"
+            f"{esc(r.title_norm)}\t{esc(r.body_norm)}\t{esc(r.word_keys)}\t{tsv}\t{title_tsv}\n"
         )
         next_id += 1
     return "".join(lines).encode()
@@ -513,6 +542,7 @@ _ROW_COLUMNS = (
     "sort_key",
     "title_norm",
     "body_norm",
+    "word_keys",
 )
 
 
@@ -544,7 +574,7 @@ def _sqlite_bulk(
             f"INSERT INTO {DOC_TABLE} ({', '.join(_ROW_COLUMNS)}) "
             f"VALUES ({', '.join(['?'] * len(_ROW_COLUMNS))})"
         )
-        pending: list[tuple[int, str, str, str]] = []
+        pending: list[FtsRow] = []
         try:
             for n, (rows, fts) in _prepared(items, first_id, batch_size, _prepare_sqlite):
                 raw.executemany(insert_rows, rows)
@@ -586,7 +616,7 @@ def _fts_config(cursor, values: dict[str, int]) -> None:  # type: ignore[no-unty
             cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES (%s, %s)", [key, value])
 
 
-def _sqlite_insert_fts(raw, rows: list[tuple[int, str, str, str]]) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_insert_fts(raw, rows: list[FtsRow]) -> None:  # type: ignore[no-untyped-def]
     """FTS5 rows in ascending rowid (recency key) order: FTS5 flushes its in-memory
     segment whenever a rowid goes backwards, so random order would build thousands of tiny
     segments (measured 10x slower to build and to query); sorted batches of FTS_BATCH cost
@@ -595,11 +625,12 @@ def _sqlite_insert_fts(raw, rows: list[tuple[int, str, str, str]]) -> None:  # t
         return
     rows.sort()
     raw.executemany(
-        f"INSERT INTO {FTS_TABLE}(rowid, title, body, facets) VALUES (?, ?, ?, ?)", rows
+        f"INSERT INTO {FTS_TABLE}(rowid, title, body, facets) VALUES (?, ?, ?, ?)",
+        [row[:4] for row in rows],
     )
     raw.executemany(
         f"INSERT INTO {TITLE_FTS_TABLE}(rowid, title, facets) VALUES (?, ?, ?)",
-        [(key, title, facets) for key, title, _body, facets in rows],
+        [(key, title, facets) for key, title, _body, _main, facets in rows],
     )
 
 

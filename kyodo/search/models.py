@@ -49,6 +49,10 @@ class SearchDocument(models.Model):
     sort_key = models.BigIntegerField(_("recency key"), unique=True, null=True)
     title_norm = models.CharField(_("normalised title"), max_length=300, db_index=True)
     body_norm = models.TextField(_("normalised text"), blank=True)
+    # " k1 k2 ": the normalised forms of the words spelled otherwise (子ども → 子供), as
+    # indexed beside the bigrams (kyodo.search.words); kept so that an FTS5 row can be
+    # deleted with exactly the tokens it was indexed with, and for exact rechecks.
+    word_keys = models.TextField(_("word keys"), blank=True, default="")
 
     class Meta:
         verbose_name = _("search document")

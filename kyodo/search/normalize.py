@@ -72,6 +72,10 @@ for _variant, _common in VARIANT_KANJI.items():
     _TABLE[ord(_variant)] = _common
 
 _TABLE[0] = " "  # NUL cannot be stored in PostgreSQL text
+# The same without katakana → hiragana: what the morphological analyser reads (it knows
+# シミュレーション, not しみゅれーしょん). Every other step is the same, character for
+# character, so a run of this text normalises to exactly one query term.
+_RAW_TABLE = {code: value for code, value in _TABLE.items() if not 0x30A1 <= code <= 0x30FE}
 _SPACES = re.compile(r"\s+")
 # Used between runs in the FTS5 token string: a one-character token, which no query
 # phrase ever contains (query phrases are made of bigrams), so phrases cannot match
@@ -122,6 +126,16 @@ def query_terms(query: str) -> list[str]:
     for run in runs(normalize(query)):
         seen.setdefault(run, None)
     return list(seen)
+
+
+def query_terms_raw(query: str) -> list[tuple[str, str]]:
+    """(term, the term as typed) for the terms of query_terms(), in the same order: the
+    typed form keeps katakana for the analyser (kyodo.search.words)."""
+    text = unicodedata.normalize("NFKC", query or "").lower().translate(_RAW_TABLE)
+    seen: dict[str, str] = {}
+    for run in runs(_SPACES.sub(" ", text)):
+        seen.setdefault(normalize(run), run)
+    return list(seen.items())
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:

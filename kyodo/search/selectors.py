@@ -24,6 +24,7 @@ from kyodo.search import query as q
 from kyodo.search.indexing import DOC_TABLE, FTS_TABLE, TITLE_FTS_TABLE
 from kyodo.search.models import DocType, SearchDocument
 from kyodo.search.providers import visibility_keys_for
+from kyodo.search.words import spellings_of_keys
 
 # A results list never goes past this many documents (50 pages of 20).
 MAX_RESULTS = 1000
@@ -41,6 +42,17 @@ class SearchPage:
     offset: int
     limit: int
     has_next: bool
+    # sort_keys of the documents found only in another spelling or through a synonym
+    # (ranked after every exact match).
+    variant_keys: frozenset[int] = frozenset()
+    # When nothing matched exactly but another spelling or a synonym did: the query in
+    # that spelling ("did you mean"), otherwise "".
+    did_you_mean: str = ""
+    # The normalised spellings a variant result may contain (for highlighting).
+    variant_terms: tuple[str, ...] = ()
+
+    def is_variant(self, doc: SearchDocument) -> bool:
+        return doc.sort_key in self.variant_keys
 
 
 @dataclass(frozen=True)
@@ -203,7 +215,7 @@ PG_EXTEND_MAX = 20_000
 PG_USE_GIN = True  # False = scan only (tests compare both paths with the LIKE oracle)
 _WINDOW_COLUMNS = (
     "sort_key, doc_type, title_norm, body_norm, visibility, district_codes, field_codes, "
-    "fiscal_year, status"
+    "fiscal_year, status, word_keys"
 )
 
 
@@ -222,6 +234,9 @@ def _pg_exact(tier: q.PgTier, short_terms: Sequence[str]) -> tuple[str, list[str
         parts.append("NOT (" + " AND ".join(contains(c) for c in group) + ")")
     for term in short_terms:
         parts.append(contains((q.ANYWHERE, term)))
+    if tier.cond[0]:
+        parts.append(tier.cond[0])
+        params.extend(tier.cond[1])
     return " AND ".join(parts) or "TRUE", params
 
 
@@ -290,7 +305,7 @@ def _pg_tier_rows(
                 extra = [row for row in cursor.fetchall() if row[0] not in known]
                 if len(found) + len(extra) >= limit:
                     return found + extra, False
-        tsquery = q.pg_tsquery(tier.gin_terms, q.facet_groups(filters, None))
+        tsquery = q.pg_tsquery(tier.gin_terms, q.facet_groups(filters, None), tier.gin_query)
         below, below_params = (
             ("d.sort_key < %s", [boundary]) if boundary is not None else ("TRUE", [])
         )
@@ -432,26 +447,41 @@ def ranked_keys(
     parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None, need: int
 ) -> list[int]:
     """The sort_keys of the first `need` results in rank order."""
+    return _ranked(parsed, filters, keys, need)[0]
+
+
+def _ranked(
+    parsed: q.ParsedQuery, filters: q.Filters, keys: list[str] | None, need: int
+) -> tuple[list[int], int]:
+    """(the sort_keys of the first `need` results in rank order, how many of them match
+    exactly: the rest were found in another spelling or through a synonym)."""
     if parsed.is_empty:
-        return []
+        return [], 0
     if not parsed.terms:
-        return _short_only(parsed, filters, keys, need)
+        found = _short_only(parsed, filters, keys, need)
+        return found, len(found)
     groups = q.facet_groups(filters, keys)
     exact = _exact_title(parsed, filters, keys)
     if parsed.short_terms and exact:
         exact = _filter_short(exact, parsed.short_terms)
     result = list(exact)
     seen = set(exact)
-    for tier in q.tier_queries(parsed, groups):
+    tiers = q.tier_queries(parsed, groups)
+    variant = q.variant_tier(parsed, groups)
+    exact_count = None
+    for tier in [*tiers, *([variant] if variant else [])]:
         if len(result) >= need:
             break
+        if tier.variant:
+            exact_count = len(result)
         for key in _run_tier(
             tier, parsed.short_terms, need - len(result) + len(exact), filters, keys
         ):
             if key not in seen:
                 seen.add(key)
                 result.append(key)
-    return result[:need]
+    result = result[:need]
+    return result, len(result) if exact_count is None else min(exact_count, len(result))
 
 
 def _filter_short(sort_keys: list[int], terms: Sequence[str]) -> list[int]:
@@ -485,15 +515,82 @@ def search(
     offset = max(0, min(int(offset), MAX_RESULTS - limit))
     flt = _filters(types, filters)
     need = offset + limit + 1
-    keys = ranked_keys(parsed, flt, _keys(user), need)
+    keys, exact_count = _ranked(parsed, flt, _keys(user), need)
     page = keys[offset : offset + limit]
+    documents = _documents(page)
     return SearchPage(
         query=parsed,
-        documents=_documents(page),
+        documents=documents,
         offset=offset,
         limit=limit,
         has_next=len(keys) > offset + limit and offset + limit < MAX_RESULTS,
+        variant_keys=frozenset(keys[exact_count:]),
+        did_you_mean=_did_you_mean(parsed, documents[0]) if keys and not exact_count else "",
+        variant_terms=_variant_terms(parsed) if len(keys) > exact_count else (),
     )
+
+
+def _variant_terms(parsed: q.ParsedQuery) -> tuple[str, ...]:
+    v = q.variants_of(parsed)
+    if v is None:
+        return ()
+    found: dict[str, None] = {}
+    for spellings in v.spellings:
+        for sp in spellings:
+            for form in (sp.norm, sp.canonical, *(w for pair in sp.words for w in pair)):
+                if len(form) >= 2:
+                    found.setdefault(form, None)
+    return tuple(found)
+
+
+def variant_keys_of(parsed: q.ParsedQuery) -> frozenset[str]:
+    """The word keys a variant result may have been found through."""
+    v = q.variants_of(parsed)
+    if v is None:
+        return frozenset()
+    return frozenset(k for sps in v.spellings for sp in sps for _s, k in sp.words if len(k) >= 2)
+
+
+def marked_terms(page: SearchPage, doc: SearchDocument) -> list[str]:
+    """What to highlight in a result: the query's terms, and for a result found in another
+    spelling or through a synonym also those spellings — including the words it has in a
+    spelling only their key matched (子ども for こども)."""
+    terms = page.query.all_terms
+    if not page.is_variant(doc):
+        return terms
+    keys = variant_keys_of(page.query)
+    used = spellings_of_keys(f"{doc.title}\n{doc.body[:2000]}", keys)
+    return [*terms, *page.variant_terms, *(q.normalize(u) for u in used)]
+
+
+def _did_you_mean(parsed: q.ParsedQuery, first: SearchDocument | None) -> str:
+    """The query with each term in the spelling the best result uses (a synonym, the
+    canonical form, or the term as typed), as a person would type it again."""
+    v = q.variants_of(parsed)
+    if v is None or first is None:
+        return ""
+    text = f"{first.title_norm} {first.body_norm}"
+    words: list[str] = []
+    for term, raw, spellings in zip(parsed.terms, parsed.raw_terms, v.spellings, strict=True):
+        choice = raw
+        if term not in text:
+            for sp in spellings:
+                if sp.norm in text:
+                    choice = sp.raw
+                    break
+                if sp.canonical in text:
+                    choice = sp.canonical_raw
+                    break
+            else:
+                # Found through a word key: the spelling the result uses (子ども).
+                single = [sp for sp in spellings if len(sp.words) == 1]
+                keys = {sp.words[0][1] for sp in single}
+                used = spellings_of_keys(f"{first.title}\n{first.body[:2000]}", keys)
+                choice = used[0] if used else spellings[0].canonical_raw or raw
+        words.append(choice)
+    words += parsed.short_terms
+    suggestion = " ".join(words)
+    return "" if q.normalize(suggestion) == parsed.normalized else suggestion
 
 
 def count_by_type(

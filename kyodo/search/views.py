@@ -51,15 +51,20 @@ def results(request: HttpRequest) -> HttpResponse:
         )
         counts = selectors.count_by_type(query, user=request.user, filters=filters)
         terms = page.query.all_terms
-        hits = [
-            {
-                "doc": doc,
-                "type_label": DocType(doc.doc_type).label,
-                "title": highlight(doc.title, terms),
-                "snippet": snippet(doc.body, terms),
-            }
-            for doc in page.documents
-        ]
+        hits = []
+        for doc in page.documents:
+            variant = page.is_variant(doc)
+            # A result found in another spelling or through a synonym: mark those words.
+            marked = selectors.marked_terms(page, doc) if variant else terms
+            hits.append(
+                {
+                    "doc": doc,
+                    "type_label": DocType(doc.doc_type).label,
+                    "title": highlight(doc.title, marked),
+                    "snippet": snippet(doc.body, marked),
+                    "variant": variant,
+                }
+            )
     total = sum(c.count for c in counts.values())
     context = {
         "form": form,
@@ -73,6 +78,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "type_counts": [(value, label, counts.get(value)) for value, label in DocType.choices],
         "total": total,
         "total_capped": any(c.capped for c in counts.values()),
+        "did_you_mean": page.did_you_mean if page else "",
     }
     return render(request, "search/search_results.html", context)
 

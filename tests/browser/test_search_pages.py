@@ -21,6 +21,8 @@ def test_search_pages_are_accessible(page, axe_check) -> None:  # type: ignore[n
     axe_check(page, "/search/?q=防災", name="search-results")
     axe_check(page, "/search/?q=防災&type=event&district=minamifuruya", name="search-filtered")
     axe_check(page, "/search/?q=見つからない言葉", name="search-nothing", widths=(360,))
+    # Only another spelling matches: the "did you mean" line and the marked results.
+    axe_check(page, "/search/?q=こども", name="search-other-spelling")
 
 
 def test_search_suggestions_and_no_js(browser, page, live_url) -> None:  # type: ignore[no-untyped-def]

@@ -93,3 +93,84 @@ def test_build_theme_maps_stores_and_keeps_the_latest():
     assert ThemeMap.objects.filter(district__code="honcho").count() == 3
     city = services.build_theme_maps()
     assert city[0].district is None and city[0].issue_count == 30
+
+
+def _boundaries(text: str) -> set[int]:
+    from kyodo.search.words import analyse
+
+    cuts, pos = {0}, 0
+    for w in analyse(text):
+        pos += len(w.surface)
+        cuts.add(pos)
+    return cuts
+
+
+def _is_whole_word(keyword: str, texts: list[str]) -> bool:
+    """The keyword occurs in some text starting and ending on the analyser's word
+    boundaries (not inside a word, as 子育 in 子育て)."""
+    import unicodedata
+
+    for text in texts:
+        t = unicodedata.normalize("NFKC", text)
+        cuts = _boundaries(t)
+        start = t.find(keyword)
+        while start >= 0:
+            if start in cuts and start + len(keyword) in cuts:
+                return True
+            start = t.find(keyword, start + 1)
+    return False
+
+
+def test_keywords_are_whole_words_never_cut():
+    from kyodo.challenges.themes import theme_words
+
+    text = "食べ放題の店で子育て中の一人暮らし高齢者の見守り活動。通学路の見通しが悪い"
+    surfaces = {shown for _key, shown in theme_words(text)}
+    for cut in ("子育", "一人暮", "見通", "放題", "見守"):
+        assert cut not in surfaces
+    assert {"食べ放題", "一人暮らし", "見通し", "見守り活動", "通学路"} <= surfaces
+
+
+def test_spellings_count_as_one_keyword():
+    from kyodo.challenges.themes import theme_words
+
+    assert {k for k, _s in theme_words("子ども")} == {k for k, _s in theme_words("こども")}
+
+
+def test_stop_words_come_from_the_municipality_file(monkeypatch):
+    from kyodo.challenges import themes
+    from kyodo.search import words
+
+    docs = [
+        Doc(i, f"{p}の課題", f"{p}の公園の遊具が壊れている", dt.date(2026, 1, 1))
+        for i, p in enumerate(["霞ケ関", "小仙波", "南古谷", "名細", "山田", "高階"] * 2)
+    ]
+    results = compute_themes(docs, today=dt.date(2026, 11, 25), k=1)
+    assert all("課題" not in r.keywords for r in results)
+    custom = words.parse_search_section({"search": {"theme_stop_words": ["遊具"]}})
+    monkeypatch.setattr(themes, "stop_words", lambda: custom.theme_stop_words)
+    results = compute_themes(docs, today=dt.date(2026, 11, 25), k=1)
+    assert all("遊具" not in r.keywords for r in results)
+
+
+def test_demo_theme_map_shows_no_cut_words():
+    """The demo data's issues (kyodo/challenges/demo_text.py): every keyword of every theme
+    is a whole word in the issues' text."""
+    from kyodo.challenges import demo_text as text
+
+    rng = random.Random(7)
+    docs, texts = [], []
+    for i in range(400):
+        field = rng.choice(list(text.TEMPLATES))
+        title_t, details, _tier, _dept = rng.choice(text.TEMPLATES[field])
+        place = rng.choice(rng.choice(list(text.PLACES.values())))
+        opener = rng.choice(text.OPENERS).format(since=rng.choice(text.SINCE))
+        title = title_t.format(place=place)
+        body = f"{opener}{rng.choice(details)}{rng.choice(text.CLOSERS)}"
+        docs.append(Doc(i, title, body, dt.date(2026, 1 + i % 11, 1)))
+        texts.append(title + "\n" + body)
+    results = compute_themes(docs, today=dt.date(2026, 11, 25))
+    keywords = {k for r in results for k in r.keywords}
+    assert len(keywords) >= 10
+    cut = sorted(k for k in keywords if not _is_whole_word(k, texts))
+    assert cut == []

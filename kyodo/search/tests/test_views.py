@@ -76,3 +76,17 @@ def test_go_redirects_to_the_object_or_404(client) -> None:  # type: ignore[no-u
     assert client.get(reverse("search:go", args=["organization", 999999])).status_code == 404
     private = make_doc("非公開", doc_type="project", visibility=("org:1",))
     assert client.get(reverse("search:go", args=["project", private.object_id])).status_code == 404
+
+
+def test_results_page_offers_another_spelling(client) -> None:  # type: ignore[no-untyped-def]
+    make_doc("町内会の防災訓練", "子ども食堂も開きます")
+    html = client.get(reverse("search:results"), {"q": "自治会"}).content.decode()
+    assert "「自治会」と同じ表記のものは見つかりませんでした" in html
+    assert "もしかして" in html and "町内会</a>" in html
+    assert "表記ゆれ・同義語" in html
+    assert "<mark>町内会</mark>" in html  # the synonym is marked in the result
+    html = client.get(reverse("search:results"), {"q": "町内会"}).content.decode()
+    assert "もしかして" not in html and "表記ゆれ・同義語" not in html
+    # Found through a word key only: the spelling the result uses is offered and marked.
+    html = client.get(reverse("search:results"), {"q": "こども"}).content.decode()
+    assert "子ども</a>" in html and "<mark>子ども</mark>食堂" in html
