@@ -642,7 +642,7 @@ class AgreementApproval(models.Model):
 
 
 class ChecklistAnswer(models.Model):
-    """How the partners will ensure one of the 7 principles (planning checklist)."""
+    """How the partners will ensure one of the guideline's principles (planning checklist)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="checklist_answers")
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")

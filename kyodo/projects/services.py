@@ -1006,7 +1006,7 @@ def _create_roles(
 def save_checklist(
     *, actor: User, project: Project, answers: dict[int, str]
 ) -> list[ChecklistAnswer]:
-    """The planning checklist: how the partners will ensure each of the 7 principles."""
+    """The planning checklist: how the partners will ensure each of the guideline's principles."""
     _require(actor, "projects.change_project", project)
     if project.status not in (S.DRAFT, S.CONSULTATION, S.AGREEMENT_DRAFTING):
         raise ValidationError(_("The checklist is settled once the agreement is signed."))

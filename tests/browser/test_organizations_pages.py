@@ -83,3 +83,14 @@ def test_coordinator_pages_are_accessible(page, axe_check, login):
     axe_check(page, "/organizations/import/", name="organizations-import")
     axe_check(page, f"/organizations/{org.pk}/suspend/", name="organizations-suspend")
     axe_check(page, f"/organizations/{org.pk}/contact/", name="organizations-contact-form")
+
+
+def test_city_setup_pages_are_accessible(page, axe_check, login):
+    from kyodo.accounts.tests.factories import UserFactory
+    from kyodo.organizations.tests.factories import DepartmentFactory
+
+    make_coordinator()
+    dept = DepartmentFactory()
+    login(page, UserFactory(is_staff=True, is_superuser=True))
+    axe_check(page, "/organizations/city-setup/", name="organizations-city-setup")
+    axe_check(page, f"/organizations/city-setup/{dept.pk}/", name="organizations-city-setup-edit")

@@ -16,7 +16,10 @@ from kyodo.guideline.loader import load_guideline
 
 
 class Command(BaseCommand):
-    help = "Build a believable Kawagoe in Japanese. Idempotent; deterministic for a seed."
+    help = (
+        "Build a believable city, in Japanese, from the guideline file (KYODO_GUIDELINE_FILE). "
+        "Idempotent; deterministic for a seed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2018)
@@ -24,7 +27,7 @@ class Command(BaseCommand):
             "--scale",
             type=float,
             default=1.0,
-            help="1 = Kawagoe today; 10 = ten years of Kawagoe (benchmarks)",
+            help="1 = a city of Kawagoe's size today; 10 = ten years of it (benchmarks)",
         )
         parser.add_argument("--only", nargs="*", help="only these app labels")
 
