@@ -14,9 +14,15 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def _compiled_translations():  # type: ignore[no-untyped-def]
     """Compile the .po catalogs to .mo before any test renders a page (they are not in git)."""
+    from django.utils.translation import trans_real
+
     from kyodo.core.i18n import compile_all
 
     compile_all()
+    # A catalogue read while the tests were collected (a gettext at import time) holds the .mo
+    # as it was before: read them again.
+    trans_real._translations = {}
+    trans_real._default = None
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from kyodo.api.openapi_i18n import pydantic_message
+
 logger = logging.getLogger("kyodo.api")
 
 # Service validation errors raised with one of these codes mean "the state does not allow
@@ -80,7 +82,7 @@ def _jsonable_pydantic_errors(errors: list[dict[str, Any]]) -> list[dict[str, An
             {
                 "loc": [str(p) for p in err.get("loc", ())],
                 "type": str(err.get("type", "")),
-                "message": str(err.get("msg", "")),
+                "message": pydantic_message(err),
             }
         )
     return out

@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from kyodo.api.auth import PUBLIC, Anonymous
 from kyodo.api.errors import ErrorOut, install_error_handlers
+from kyodo.api.openapi_i18n import translate_schema
 from kyodo.api.ratelimit import FixedWindowThrottle, rate_limit_headers
 from kyodo.api.schemas import BIGINT_MAX, BIGINT_MIN, iter_integer_schemas, unstorable_values
 
@@ -81,7 +82,8 @@ class KyodoAPI(NinjaAPI):
         _add_error_components(components)
         schemes = components.get("securitySchemes", {})
         schemes.pop(name, None)
-        return schema
+        # Summaries and descriptions in the reader's language (kyodo.api.openapi_i18n).
+        return translate_schema(schema)
 
 
 # --- What every operation shares: the errors it may answer and the values it may store -------

@@ -172,7 +172,7 @@ def test_nul_in_query_parameters_is_a_json_422(client, assert_conforms):
         response = client.get(url)
         error = _error(response, 422, "invalid_request")
         assert error["details"] == [
-            {"loc": loc, "type": "string_nul", "message": "Text should not contain NUL characters"}
+            {"loc": loc, "type": "string_nul", "message": "NUL文字を含む文字列は使えません。"}
         ]
         assert_conforms(response, "GET", url)
     # The website keeps its own guard.
