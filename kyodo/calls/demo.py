@@ -21,7 +21,9 @@ from kyodo.calls.models import (
     Call,
     CallKind,
     ConflictDeclaration,
+    Decision,
     ExpenseLine,
+    Grant,
     IncomeLine,
     PresentationSlot,
     RoleDivision,
@@ -508,6 +510,15 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                     conditions="補助事業の内容を変更する場合は、あらかじめ承認を受けること。",
                 )
                 counts["grants"] += 1
+                # The record carries the dates of its year, not the day the demo was built: the
+                # grant page and its notice must not say 交付決定日 today for a grant paid last March.
+                if rnd.decision_date and rnd.decision_date < ctx.today:
+                    decided_on = _aware(rnd.decision_date + dt.timedelta(days=7))
+                    Grant.objects.filter(pk=grant.pk).update(decided_at=decided_on)
+                    Decision.objects.filter(application=app).update(
+                        city_decided_at=_aware(rnd.decision_date)
+                    )
+                    grant.decided_at = decided_on
                 if fy == this_fy:
                     continue
                 actual = []
@@ -534,6 +545,11 @@ def seed(ctx: DemoContext) -> dict[str, int]:
                 grant.settlement_submitted_by = app.created_by
                 grant.save()
                 grant = services.confirm_amount(actor=coordinator, grant=grant)
+                if dt.date(fy + 1, 3, 15) < ctx.today:
+                    Grant.objects.filter(pk=grant.pk).update(
+                        settlement_submitted_at=_aware(dt.date(fy + 1, 3, 5)),
+                        confirmed_at=_aware(dt.date(fy + 1, 3, 15)),
+                    )
                 if fy == this_fy - 2 or rng.random() < 0.5:
                     services.record_payment(
                         actor=coordinator,

@@ -105,7 +105,7 @@ def project_share_violations() -> list[str]:
     for app in apps:
         decision = getattr(app, "decision", None)
         amount = grants.get(app.pk, int(decision.city_amount_yen) if decision else 0)
-        share = shares.get(app.project_id_created)
+        share = shares.get(app.project_id_created or 0)
         if share is not None and share != amount:
             problems.append(
                 f"application {app.pk}: project {app.project_id_created} holds {share}, "

@@ -714,7 +714,7 @@ class Grant(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(confirmed_amount_yen__isnull=True)
-                | Exact(Mod("confirmed_amount_yen", "rounding_unit_yen"), 0),
+                | Q(Exact(Mod("confirmed_amount_yen", "rounding_unit_yen"), 0)),
                 name="calls_grant_confirmed_in_units",
             ),
             models.CheckConstraint(

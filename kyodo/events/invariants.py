@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -24,11 +25,12 @@ def violations() -> list[str]:
         ),
     )
     for e in events:
-        if e.confirmed != e.confirmed_count or e.waiting != e.waitlist_count:
+        e_any: Any = e
+        if e_any.confirmed != e.confirmed_count or e_any.waiting != e.waitlist_count:
             problems.append(f"event {e.pk}: counters differ from the registrations")
-        if e.confirmed > e.capacity:
+        if e_any.confirmed > e.capacity:
             problems.append(f"event {e.pk}: overbooked")
-        if e.waiting and e.confirmed < e.capacity and e.status == "published":
+        if e_any.waiting and e_any.confirmed < e.capacity and e.status == "published":
             problems.append(f"event {e.pk}: people wait while seats are free")
     problems += room_violations()
     return problems

@@ -248,7 +248,7 @@ def import_rows(
         count = 0
         # Read again inside the transaction: a row recorded since the check is skipped too (the
         # unique natural key is the backstop).
-        stored = set(
+        stored: set[tuple[str, str, int | None]] = set(
             SurveyRecord.objects.select_for_update()
             .filter(department=department, fiscal_year=fiscal_year)
             .values_list("title", "partner_name", "form_id")
