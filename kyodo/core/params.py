@@ -1,6 +1,6 @@
 """The one parsing layer for query parameters (and the few raw POST values views read):
 typed parsers with calendar bounds and ASCII-digit integers, so a hostile but well-formed value
-(`9999-12-31`, `0001-01-01`, `²`, `１２`, `1e400`, 40 digits) is a 400 with a message, or the
+(`9999-12-31`, `0001-01-01`, `١٢`, `１２`, `1e400`, 40 digits) is a 400 with a message, or the
 field error of a form, never a 500 (issue 21, finding 5; ASVS 5.0 V2.2 input validation).
 
     from kyodo.core import params
@@ -63,10 +63,10 @@ def _raw(source: Mapping[str, Any], name: str) -> str:
 
 
 def ascii_int(text: str) -> int | None:
-    """'１２３' → 123 (the digits people type folded to ASCII); None for anything `int()`
-    would read differently or not at all (², ١٢ stay refused only if NFKC gives no ASCII
-    digits), for signs other than a leading '-', for decimals and exponents, and for
-    numbers longer than MAX_DIGITS."""
+    """'１２３' → 123: digits folded to ASCII by NFKC, as `kyodo.core.fields.fold_digits` does
+    for every form (so ² is 2, as AsciiIntegerField reads it). None for digits NFKC does not
+    fold (١٢, which `int()` alone would read), signs other than a leading '-', decimals,
+    exponents, and numbers longer than MAX_DIGITS."""
     folded = fold_digits(text)
     digits = folded.removeprefix("-")
     if not digits or len(digits) > MAX_DIGITS or not (digits.isascii() and digits.isdigit()):

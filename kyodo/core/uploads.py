@@ -396,7 +396,8 @@ def _pdf_active_content(data: bytes) -> list[str]:
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     found: set[str] = set()
-    for name in _pdf_raw_names(data):
+    raw_names = _pdf_raw_names(data)
+    for name in raw_names:
         if name in PDF_ACTIVE_KEYS:
             found.add(PDF_ACTIVE_KEYS[name])
         elif name in PDF_ACTIVE_NAMES:
@@ -457,7 +458,14 @@ def _pdf_active_content(data: bytes) -> list[str]:
     except Exception as exc:  # pypdf raises many kinds of errors on a broken file
         if found:  # broken, and active content written in it: say what was refused
             return sorted(found)
-        raise _mismatch() from exc
+        # A file pypdf cannot open (no cross-reference table, as small generated PDFs often
+        # are), which viewers still read by scanning for objects. Without object streams every
+        # dictionary — where actions and attachments live — is written in the file's bytes,
+        # which the name scan above has read: nothing was found, so it is accepted. With
+        # object streams part of it could not be seen: refused.
+        if "/ObjStm" in raw_names or "/XRef" in raw_names:
+            raise _mismatch() from exc
+        return []
     return sorted(found)
 
 

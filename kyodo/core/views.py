@@ -103,7 +103,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "core/400.html")
+    from kyodo.core.params import InvalidParameter
+
+    # Say which parameter was wrong (kyodo.core.params); other 400s keep the general text.
+    detail = str(exception) if isinstance(exception, InvalidParameter) else ""
+    return _error(request, 400, "core/400.html", {"detail": detail})
 
 
 def lockout(

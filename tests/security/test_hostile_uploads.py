@@ -145,3 +145,16 @@ def test_one_upload_stays_well_under_100_mb_of_extra_memory():
     clean_image(upload("max.png", data))
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert (after - before) * 1024 < 100 * 1024 * 1024
+
+
+def test_a_pdf_the_parser_cannot_open_is_judged_by_its_names():
+    """Without a cross-reference table pypdf cannot open a file that viewers still read: it is
+    accepted only when no dictionary can hide in a compressed object stream."""
+    bare = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+    assert clean_document(upload("bare.pdf", bare)).content_type == "application/pdf"
+    for hostile in (
+        b"%PDF-1.4\n1 0 obj<< /S /J#61vaScript /JS (x) >>endobj\n%%EOF\n",
+        b"%PDF-1.5\n1 0 obj<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>stream\nx\nendstream endobj\n%%EOF\n",
+    ):
+        with pytest.raises(ValidationError):
+            clean_document(upload("x.pdf", hostile))

@@ -167,3 +167,56 @@ def test_numbers_and_dates_are_read_through_the_parsing_layer():
         "read these through kyodo.core.params (or a form with bounded fields):\n"
         + "\n".join(offenders)
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["fy=9999", "fy=²", "fy=١٢", "fy=" + "9" * 40],
+)
+def test_the_reported_urls_answer_400_with_the_parameter_named(client, query):
+    from django.utils import translation
+
+    with translation.override("ja"):
+        response = client.get(f"/events/steps/?{query}", HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 400
+    assert "fy" in response.content.decode()
+
+
+def test_full_width_digits_are_read_as_digits(client):
+    assert client.get("/events/steps/?fy=２０２６").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01"])
+def test_event_list_calendar_ends_are_a_form_error(client, query):
+    response = client.get(f"/events/?{query}")
+    assert response.status_code == 200
+
+
+def test_parsers():
+    from kyodo.core import params
+
+    assert params.ascii_int("１２３") == 123
+    # As kyodo.core.fields.AsciiIntegerField: NFKC folds ² to 2, Arabic-Indic digits stay refused.
+    assert params.ascii_int("²") == 2
+    assert params.ascii_int("١٢") is None
+    assert params.ascii_int("1.5e400") is None
+    assert params.ascii_int("9" * 40) is None
+    assert params.parse_date("9999-12-31") is None
+    assert params.parse_date("0001-01-01") is None
+    assert params.parse_date("２０２６-０４-０１").isoformat() == "2026-04-01"
+
+
+def test_an_event_in_year_0001_is_a_field_error():
+    from kyodo.events.forms import EventForm
+
+    form = EventForm(data={"starts_at": "0001-01-01T10:00", "ends_at": "0001-01-01T12:00"})
+    form.is_valid()
+    assert "starts_at" in form.errors and "ends_at" in form.errors
+
+
+@pytest.mark.parametrize("amount", ["1.5e400", "9" * 40, "-5", "²"])
+def test_a_survey_import_amount_that_cannot_be_stored_is_refused(amount):
+    from kyodo.promotion.importing import _yen
+
+    with pytest.raises(ValueError):
+        _yen(amount)
