@@ -26,7 +26,7 @@ def test_terms_and_privacy_come_from_the_guideline_file(client):
     terms = client.get(reverse("accounts:terms"))
     assert terms.status_code == 200
     html = terms.content.decode()
-    assert "禁止事項" in html  # from kawagoe.toml [settings.policies].terms
+    assert "川越市協働指針に沿って" in html  # from kawagoe.toml [settings.policies].terms
     privacy = client.get(reverse("accounts:privacy")).content.decode()
     assert "イベントの参加者名簿の作成" in privacy  # privacy_purposes
     assert "開示・訂正・利用停止・削除" in privacy  # privacy_requests
@@ -38,7 +38,8 @@ def test_a_file_without_policies_still_gives_both_pages(client):
     cache.clear()
     html = client.get(reverse("accounts:terms")).content.decode()
     assert client.get(reverse("accounts:terms")).status_code == 200
-    assert "禁止事項" not in html
+    assert "川越市協働指針に沿って" not in html
+    assert "第1条" in html  # the default articles
     assert client.get(reverse("accounts:privacy")).status_code == 200
 
 

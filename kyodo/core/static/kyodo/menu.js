@@ -1,6 +1,6 @@
 /* Phones: the header's links and the main navigation fold behind the Menu button, so a page's
    content comes first. Without JavaScript everything stays visible (the button stays hidden).
-   List filters inside <details class="filter-disclosure" open> start folded on phones. */
+   List filters (form.filters) fold behind a disclosure on phones. */
 (function () {
   "use strict";
   var narrow = window.matchMedia("(max-width: 47.99rem)");
@@ -22,9 +22,20 @@
       }
     });
   }
+  // Phones: each list's filter form folds into a disclosure (<details>), so the list comes
+  // first. The summary's words come from <body data-filter-label>; errors keep it open.
   if (narrow.matches) {
-    document.querySelectorAll("details.filter-disclosure[data-fold-on-phone]").forEach(function (d) {
-      if (!d.querySelector("[aria-invalid='true']")) { d.open = false; }
+    var label = document.body.getAttribute("data-filter-label") || "Filter";
+    document.querySelectorAll("form.filters").forEach(function (form) {
+      if (form.closest("details")) { return; }
+      var details = document.createElement("details");
+      details.className = "filter-disclosure";
+      var summary = document.createElement("summary");
+      summary.textContent = label;
+      details.appendChild(summary);
+      form.parentNode.insertBefore(details, form);
+      details.appendChild(form);
+      details.open = Boolean(form.querySelector("[aria-invalid='true'], .form-field--error"));
     });
   }
 })();
