@@ -4,6 +4,7 @@ raise form (no JavaScript), nearby and similar issues, the map data endpoint, th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -357,3 +358,40 @@ def test_wide_view_grid_is_cached_until_an_issue_changes(
     with django_capture_on_commit_callbacks(execute=True):
         _raise(user, CITY_HALL)
     assert _map(client, zoom=11)["total"] == first["total"] + 1
+
+
+def test_csp_allows_images_from_the_configured_tile_server_only(client):
+    csp = client.get(reverse("challenges:issue_list"))["Content-Security-Policy"]
+    img_src = next(d for d in csp.split("; ") if d.startswith("img-src"))
+    assert img_src == "img-src 'self' data: https://cyberjapandata.gsi.go.jp"
+    assert "script-src 'self';" in csp + ";"
+
+
+def test_guideline_boundaries_file_is_loaded_and_bad_files_are_refused(tmp_path, settings):
+    from kyodo.guideline.loader import GuidelineDataError, load_guideline
+
+    source = Path(settings.KYODO_GUIDELINE_FILE).read_text(encoding="utf-8")
+    assert source.rstrip().endswith("]")  # [settings.map] is the file's last table
+    toml = tmp_path / "city.toml"
+    toml.write_text(source + '\nboundaries_file = "districts.geojson"\n', encoding="utf-8")
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "honcho"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[139.47, 35.91], [139.50, 35.91], [139.50, 35.94], [139.47, 35.91]]],
+        },
+    }
+    (tmp_path / "districts.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+    load_guideline(toml)
+    cache.clear()
+    assert geo.district_boundaries()["features"][0]["properties"]["code"] == "honcho"
+    assert geo.city_map().has_boundaries
+    (tmp_path / "districts.geojson").write_text('{"type": "Point"}', encoding="utf-8")
+    with pytest.raises(GuidelineDataError):
+        load_guideline(toml)
+    (tmp_path / "districts.geojson").unlink()
+    with pytest.raises(GuidelineDataError):
+        load_guideline(toml)

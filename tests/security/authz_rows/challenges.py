@@ -74,6 +74,9 @@ MODERATOR = only("coordinator", "admin")
 ROWS: dict[str, Row] = {
     "challenges:issue_list": Row(public()),
     "challenges:theme_map": Row(public()),
+    "challenges:issue_map_data": Row(public()),
+    # Kawagoe's guideline file gives no district boundaries: 404 for everyone.
+    "challenges:district_boundaries": Row(everyone(NOT_FOUND)),
     "challenges:issue_feed": Row(public()),
     "challenges:issue_feed_district": Row(public(), kwargs=lambda w: {"district": "honcho"}),
     "challenges:issue_create": Row(signed_in()),
@@ -118,6 +121,7 @@ def _json(body: dict[str, Any]) -> Any:
 
 
 API_ROWS: dict[str, Row] = {
+    "GET /api/v1/issues/geojson": Row(public()),
     "GET /api/v1/issues/{issue_id}": Row(public(), kwargs=lambda w: {"issue_id": _issue(w).pk}),
     "GET /api/v1/issues/{issue_id}/comments": Row(
         public(), kwargs=lambda w: {"issue_id": _issue(w).pk}

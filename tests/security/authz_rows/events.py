@@ -141,6 +141,8 @@ ORGANISER = only("representative", "admin")
 
 ROWS: dict[str, Row] = {
     "events:list": Row(public()),
+    "events:calendar": Row(public()),
+    "events:ical-list": Row(public()),
     "events:steps-stats": Row(public()),
     "events:facility-list": Row(public()),
     "events:facility-detail": Row(public(), kwargs=lambda w: {"pk": _facility(w).pk}),
