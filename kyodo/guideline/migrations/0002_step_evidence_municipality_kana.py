@@ -3,6 +3,25 @@
 from django.db import migrations, models
 
 
+# What the code counted for each step before the file said it (Kawagoe's four steps), so a
+# site upgraded before its file is reloaded keeps counting the same way. Reloading the
+# guideline file (`manage.py load_guideline`) sets every step's evidence from the file.
+EVIDENCE_BEFORE_THE_FILE = {
+    "ka": ["took_part"],
+    "wa": ["membership", "follow"],
+    "go": ["role", "party_member"],
+    "e": ["feedback", "evaluation"],
+}
+
+
+def keep_counting(apps, schema_editor):
+    Step = apps.get_model("guideline", "Step")
+    for step in Step.objects.filter(code__in=EVIDENCE_BEFORE_THE_FILE):
+        if not step.evidence:
+            step.evidence = EVIDENCE_BEFORE_THE_FILE[step.code]
+            step.save(update_fields=["evidence"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +39,5 @@ class Migration(migrations.Migration):
             name='evidence',
             field=models.JSONField(blank=True, default=list, verbose_name='what counts as reaching it'),
         ),
+        migrations.RunPython(keep_counting, migrations.RunPython.noop),
     ]
