@@ -117,13 +117,15 @@ def test_raise_with_keyboard_only_at_360px_with_typed_coordinates(page, live_url
     page.keyboard.type("139.48660")
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # near a home
+    # Enter in a field checks first (確認): what will be public, and similar issues nearby.
     page.focus("#id_title")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # A similar open issue nearby: the form stops once and lists it.
-    assert page.is_visible("#similar")
+    assert "ぼかした位置" in page.text_content(".preview-point")
     assert page.locator("#similar a", has_text=neighbour.title).count() == 1
-    page.focus("#id_title")
+    assert Issue.objects.filter(title="市役所前の歩道の段差が大きくて危ない").count() == 0
+    # Posting: Tab to the button and press Enter (the similar issues were shown).
+    page.focus("button:has-text('課題を投稿する')")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     issue = Issue.objects.get(title="市役所前の歩道の段差が大きくて危ない")

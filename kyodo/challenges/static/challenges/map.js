@@ -122,7 +122,6 @@
 
   function detailMap(box, config) {
     var map = baseMap(box, config);
-    var msg = config.messages;
     var here = L.latLng(config.point[0], config.point[1]);
     var main = L.marker(here, { title: config.title, alt: config.title, keyboard: false }).addTo(map);
     if (config.coarsened) {
@@ -145,7 +144,6 @@
       map.setView(here, 16);
     }
     box.setAttribute("data-loaded", "1");
-    void msg;
   }
 
   function pickMap(box, config) {
