@@ -73,15 +73,15 @@ def nav_entries(request: Any) -> list[tuple[str, Any, bool]]:
 
 
 def unread_notifications(request: Any) -> int:
-    """The header's unread count: one indexed COUNT per page for a signed-in person, none for
-    visitors (whose pages the anonymous page cache may serve)."""
+    """The header's unread count: cached per person (kyodo.notifications.unread), so a page
+    costs no query for it; none for visitors (whose pages the anonymous page cache may serve)."""
     if not getattr(request.user, "is_authenticated", False):
         return 0
     cached = getattr(request, "_kyodo_unread", None)
     if cached is None:
-        from kyodo.notifications.selectors import unread_count
+        from kyodo.notifications.unread import cached_unread
 
-        cached = unread_count(request.user)
+        cached = cached_unread(request.user)
         request._kyodo_unread = cached
     return int(cached)
 

@@ -61,6 +61,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)  # the terminal closed: stop the children too
 
     for name, cmd in commands(env).items():
         # Own process group: Ctrl+C reaches only this supervisor, which stops the children in

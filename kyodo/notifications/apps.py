@@ -10,6 +10,13 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from kyodo.notifications.unread import on_login
+
+        # The header's unread count is ready from the first page after signing in.
+        user_logged_in.connect(on_login, dispatch_uid="notifications.unread.on_login")
+
         from kyodo.accounts.hooks import register_my_page_section
         from kyodo.accounts.me import ME_LIST_TEMPLATE
         from kyodo.core.hooks import PeriodicTask, register_periodic_task

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kyodo.accounts.models import User
 from kyodo.core.audit import record_event
 from kyodo.core.tasks import enqueue_with_transaction
+from kyodo.notifications import unread
 from kyodo.notifications.models import DeliveryPreference, Follow, Frequency, Notification
 
 
@@ -49,6 +50,7 @@ def notify(
             Notification(recipient=user, kind=kind, subject=subject[:200], body=body, url=url)
         )
     created = Notification.objects.bulk_create(rows)
+    unread.forget(seen)
     if created:
         ids = [n.pk for n in created if n.pk is not None] or list(
             Notification.objects.filter(recipient_id__in=seen, kind=kind)
@@ -114,13 +116,16 @@ def mark_read(*, actor: User, notification: Notification) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        unread.forget([actor.pk])
     return notification
 
 
 def mark_all_read(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread.forget([actor.pk])
+    return count
 
 
 def set_delivery_preference(*, actor: User, frequency: str) -> DeliveryPreference:

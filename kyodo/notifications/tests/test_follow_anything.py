@@ -117,16 +117,26 @@ def test_group_news_reaches_followers_and_members_once_each():
     assert sorted(got) == sorted([member.pk, follower.pk, member_and_follower.pk])
 
 
-def test_the_header_shows_the_unread_count_in_one_query(client):
+def _count_queries(ctx) -> int:
+    return len([q for q in ctx.captured_queries if "notifications_notification" in q["sql"]])
+
+
+def test_the_header_shows_the_unread_count_cached_per_person(client):
     user = UserFactory()
-    client.force_login(user)
+    client.force_login(user)  # counted at sign-in
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("core:home")).content.decode()
+    assert _count_queries(ctx) == 0
+    assert 'class="unread-count"' not in html
     for i in range(3):
         services.notify(recipients=[user], kind="t.k", subject=f"お知らせ{i}")
     with CaptureQueriesContext(connection) as ctx:
         html = client.get(reverse("core:home")).content.decode()
     assert re.search(r'<span class="unread-count" aria-hidden="true">3</span>', html)
-    counts = [q["sql"] for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
-    assert len(counts) == 1
+    assert _count_queries(ctx) == 1  # recounted once after the new notifications
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("core:home"))
+    assert _count_queries(ctx) == 0  # then cached
     services.mark_all_read(actor=user)
     html = client.get(reverse("core:home")).content.decode()
     assert 'class="unread-count"' not in html

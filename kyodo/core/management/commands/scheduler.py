@@ -39,9 +39,9 @@ class Command(BaseCommand):
         while True:
             for key in enqueue_due():
                 self.stdout.write(f"scheduler: enqueued {key}")
-            close_old_connections()
             if options["once"]:
                 return
+            close_old_connections()  # a long-running loop: drop broken or expired connections
             deadline = time.monotonic() + options["interval"]
             while not self._stop and time.monotonic() < deadline:
                 time.sleep(0.5)
