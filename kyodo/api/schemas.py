@@ -123,9 +123,13 @@ def unstorable_values(
             stack.append((["query", name], value))
         else:
             stack.append((["body", name], value))
+    # Free-form dict keys (e.g. rubric item codes) get the storage checks only.
+    key_locs: set[int] = set()  # ids of the `loc` lists pushed for keys (alive until popped)
     while stack:
         loc, value = stack.pop()
-        problem = _problem(value)
+        is_key = id(loc) in key_locs
+        key_locs.discard(id(loc))
+        problem = _problem(value, is_key=is_key)
         if problem is not None:
             problems.append({"loc": loc, "type": problem[0], "msg": problem[1]})
         elif isinstance(value, BaseModel):
@@ -134,14 +138,16 @@ def unstorable_values(
             )
         elif isinstance(value, dict):
             for key, item in value.items():
-                stack.append(([*loc, str(key)], key))
+                key_loc = [*loc, str(key)]
+                key_locs.add(id(key_loc))
+                stack.append((key_loc, key))
                 stack.append(([*loc, str(key)], item))
         elif isinstance(value, list | tuple | set | frozenset):
             stack.extend(([*loc, str(i)], item) for i, item in enumerate(value))
     return sorted(problems, key=lambda p: p["loc"])
 
 
-def _problem(value: Any) -> tuple[str, str] | None:
+def _problem(value: Any, *, is_key: bool = False) -> tuple[str, str] | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -156,7 +162,7 @@ def _problem(value: Any) -> tuple[str, str] | None:
     elif isinstance(value, str):
         if "\x00" in value:
             return "string_nul", "Text should not contain NUL characters"
-        if find_control_character(value) is not None:
+        if not is_key and find_control_character(value) is not None:
             # The site's rule for every form (kyodo.core.text), multi-line variant.
             return (
                 "string_control_characters",

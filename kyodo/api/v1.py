@@ -74,9 +74,11 @@ class KyodoAPI(NinjaAPI):
                 _document_shared_errors(path, method, operation)
                 for parameter in operation.get("parameters", []):
                     _bound_integers(parameter.get("schema", {}))
+                    _forbid_control_characters(parameter.get("schema", {}))
                 body = operation.get("requestBody")
                 if body:
                     _bound_integers(body)
+                    _forbid_control_characters(body)
                     request_refs |= _refs(body)
         _bound_component_integers(components.get("schemas", {}), request_refs)
         _add_error_components(components)
@@ -144,6 +146,26 @@ def _bound_integers(schema: Any) -> None:
             node["minimum"] = BIGINT_MIN
 
 
+# The site's control-character rule (kyodo.core.text, multi-line variant), as the `pattern` of
+# every free-text string a request carries: refused with 422 by reject_unstorable_values.
+CONTROL_FREE_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+
+
+def _forbid_control_characters(schema: Any) -> None:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "string"
+                and not {"pattern", "format", "enum", "const"} & node.keys()
+            ):
+                node["pattern"] = CONTROL_FREE_PATTERN
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def _refs(schema: Any) -> set[str]:
     found: set[str] = set()
     stack = [schema]
@@ -169,6 +191,7 @@ def _bound_component_integers(schemas: dict[str, Any], names: set[str]) -> None:
             continue
         seen.add(name)
         _bound_integers(schemas[name])
+        _forbid_control_characters(schemas[name])
         todo.extend(_refs(schemas[name]))
 
 

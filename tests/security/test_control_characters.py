@@ -188,3 +188,11 @@ def test_a_registrant_export_with_stored_control_characters(client, fmt):
         assert b"\x01" not in body
     else:
         assert body.startswith(b"PK")
+
+
+def test_free_form_keys_get_only_the_storage_checks():
+    """Rubric item codes are dict keys the schema leaves open: NUL is refused, other
+    characters are looked up (and not found) by the service."""
+    assert unstorable_values({"body": {"scores": {"\x97": {"score": 3}}}}) == []
+    assert unstorable_values({"body": {"scores": {"a\x00": {}}}})
+    assert unstorable_values({"body": {"scores": {"a": {"comment": "x\x01"}}}})
