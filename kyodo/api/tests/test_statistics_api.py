@@ -48,6 +48,13 @@ def _project(title: str, fy: int, fy_end: int, status: str = "in_progress", **kw
     return p
 
 
+def _collaboration(title: str, fy: int, fy_end: int, **kw: Any) -> Project:
+    """A project with a partner that is not the city: only these are counted (issue 20)."""
+    p = _project(title, fy, fy_end, **kw)
+    ProjectPartner.objects.create(project=p, organization=OrganizationFactory(), is_lead=True)
+    return p
+
+
 def _city(n: int = 2) -> None:
     department = DepartmentFactory(name="福祉推進課")
     for i in range(n):
@@ -73,7 +80,7 @@ def _city(n: int = 2) -> None:
 
 def test_fiscal_years(client, assert_conforms):
     _city(1)
-    _project("昔の事業", 2022, 2022, status="closed")
+    _collaboration("昔の事業", 2022, 2022, status="closed")
     body = assert_conforms(
         client.get("/api/v1/statistics/fiscal-years"), "GET", "/api/v1/statistics/fiscal-years"
     )
@@ -85,7 +92,7 @@ def test_fiscal_years(client, assert_conforms):
 
 def test_years_beyond_the_reports_range_are_left_out(client):
     now = current_fiscal_year()
-    _project("長期の事業", now - 1, now + 3)
+    _collaboration("長期の事業", now - 1, now + 3)
     years = [
         y["fiscal_year"] for y in client.get("/api/v1/statistics/fiscal-years").json()["items"]
     ]
@@ -137,7 +144,7 @@ def test_api_and_report_page_share_the_report(client):
     _city(1)
     page = client.get(reverse("reports:annual", args=[FY]))
     assert page.status_code == 200
-    _project("後から追加", FY, FY)
+    _collaboration("後から追加", FY, FY)
     body = client.get(f"{URL}?fiscal_year={FY}").json()
     assert body["projects"] == 1
     cache.clear()

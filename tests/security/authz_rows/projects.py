@@ -202,7 +202,7 @@ ROWS: dict[str, Row] = {
         only(*STEWARDS),
         method="POST",
         kwargs=_pk("consultation"),
-        data=lambda w: {"department": w.other_department.pk, "role_label": "会場の提供"},
+        data=lambda w: {"organization": w.other_department.pk, "role_label": "会場の提供"},
         note="departments are invited by a partner department's staff or a coordinator",
     ),
     # --- creating and running a project
