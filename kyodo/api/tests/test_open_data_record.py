@@ -161,6 +161,15 @@ def test_the_demo_city_package_is_whole_valid_and_private(client, media):
             Issue.objects.filter(hidden_at__isnull=True).values_list("id", flat=True)
         )
         assert hidden.pk not in _ids(zf, "local_issues")
+        # A point near a home is published rounded: the precise point is in no file.
+        issues_csv = zf.read("csv/local_issues.csv").decode("utf-8-sig")
+        rounded = Issue.objects.filter(location_coarsened=True, hidden_at__isnull=True)
+        assert rounded.exists(), "the demo has rounded points"
+        for issue in rounded:
+            row = next(r for r in _rows(zf, "local_issues") if int(r["id"]) == issue.pk)
+            assert float(row["latitude"]) == issue.public_latitude
+            if issue.latitude != issue.public_latitude:
+                assert repr(issue.latitude) not in issues_csv
         assert _ids(zf, "calls") == set(
             Call.objects.exclude(status="draft").values_list("id", flat=True)
         )
