@@ -76,7 +76,7 @@ class ScheduledTaskRun(models.Model):
     """When the scheduler last enqueued each periodic task (kyodo.core.hooks.PeriodicTask), so a
     restarted scheduler, or a second one, does not enqueue the same run twice."""
 
-    key = models.CharField(_("task"), max_length=100, unique=True)
+    key = models.CharField(pgettext_lazy("scheduled task", "task"), max_length=100, unique=True)
     last_enqueued_at = models.DateTimeField(_("last enqueued at"), null=True, blank=True)
 
     class Meta:
