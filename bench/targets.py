@@ -263,9 +263,20 @@ def latest_call() -> str:
 
 
 def own_application(user: Any) -> str:
-    """An application the person wrote (the representative's); for staff, the latest one."""
+    """An application the person wrote or their group made (the representative's); for
+    staff, the latest one. (The scale-1 demo has none of rep@example.jp's group.)"""
+    from django.db.models import Q
+
+    from kyodo.organizations.predicates import organization_ids
+
     Application = model("calls.Application")
-    app = Application.objects.filter(created_by=user).order_by("-id").first()
+    app = (
+        Application.objects.filter(
+            Q(created_by=user) | Q(organization_id__in=organization_ids(user))
+        )
+        .order_by("-id")
+        .first()
+    )
     if app is None:
         app = Application.objects.exclude(status="draft").order_by("-id").first()
     return reverse("calls:application-detail", args=[app.pk])
