@@ -89,7 +89,6 @@ def build_dataset(env: dict[str, str], scale: float, rebuild: bool) -> dict[str,
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    manage(env, "collectstatic", "--no-input", "-v0")
     proc = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
@@ -267,10 +266,17 @@ def main() -> None:
         f"{args.page_cache} ({cache_label})"
     )
     seed = build_dataset(env, args.scale, args.rebuild)
+    # Before the discovery: it renders pages (signed-in targets are checked) with the manifest.
+    manage(env, "collectstatic", "--no-input", "-v0")
     print("Discovering targets…")
     prepared = json.loads(
         subprocess.run(
-            [PY, "bench/targets.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            [PY, "bench/targets.py"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
         ).stdout
     )
     port = free_port()
