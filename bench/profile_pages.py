@@ -41,6 +41,9 @@ def main() -> None:
     parser.add_argument(
         "--repeats", action="store_true", help="list the statements a page runs more than once"
     )
+    parser.add_argument(
+        "--statements", action="store_true", help="list every statement of a page, shortened"
+    )
     parser.add_argument("--json", metavar="PATH", help="write the figures to this file")
     args = parser.parse_args()
     env = dict(os.environ)
@@ -130,6 +133,9 @@ def main() -> None:
         for q in sorted(queries, key=lambda q: -float(q["time"]))[: args.slowest]:
             if float(q["time"]) >= 0.005:
                 print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
+        if args.statements:
+            for q in queries:
+                print(f"    {short(q['sql'])}")
         if args.repeats:
             for shape, count in repeated.items():
                 print(f"    ×{count}  {shape[:200]}")
@@ -150,6 +156,16 @@ def main() -> None:
                 indent=2,
             )
         )
+
+
+def short(sql: str) -> str:
+    """A statement in one line: its verb, its first table and its WHERE clause, shortened."""
+    table = re.search(r'FROM "?(\w+)"?', sql)
+    where = sql.find(" WHERE ")
+    head = sql.split(" ", 1)[0]
+    return (
+        f"{head} {table.group(1) if table else ''}{sql[where : where + 110] if where > 0 else ''}"
+    )
 
 
 def repeated_statements(queries: list[dict[str, str]]) -> dict[str, int]:
