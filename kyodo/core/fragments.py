@@ -74,7 +74,7 @@ def cached_fragment(
     was stored. `render` must return HTML that is safe (a rendered template)."""
     seconds = ttl()
     if not seconds:
-        return mark_safe(render())  # noqa: S308 (rendered template)
+        return mark_safe(render())
     cache = pagecache._cache()
     key = _key("fragment", name, key_parts)
     stored = cache.get(key)
@@ -82,12 +82,12 @@ def cached_fragment(
         body = zlib.decompress(stored)
         if pagecache.CSRF_PLACEHOLDER in body:
             body = body.replace(pagecache.CSRF_PLACEHOLDER, get_token(request).encode())
-        return mark_safe(body.decode())  # noqa: S308 (stored rendering)
+        return mark_safe(body.decode())
     html = str(render())
     body = pagecache._without_csrf_tokens(request, html.encode())
     if len(body) <= pagecache.MAX_BYTES:
         cache.set(key, zlib.compress(body, 1), timeout=seconds)
-    return mark_safe(html)  # noqa: S308 (rendered template)
+    return mark_safe(html)
 
 
 def public_value(name: str, *key_parts: Any, compute: Callable[[], T]) -> T:
