@@ -230,7 +230,7 @@ SIGNED_IN_TARGETS: list[tuple[str, Any]] = [
 def busiest_issue() -> str:
     from kyodo.challenges.selectors import visible_issues
 
-    issue = visible_issues().order_by("-support_count", "id").first()
+    issue: Any = visible_issues().order_by("-support_count", "id").first()
     return reverse("challenges:issue_detail", args=[issue.pk])
 
 
