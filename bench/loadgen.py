@@ -106,18 +106,27 @@ def run(
     connections: int = 16,
     seconds: float = 5.0,
     headers: dict[str, str] | None = None,
+    cookies: list[str] | None = None,
 ) -> Result:
     """`path` may be a list: the connections then go through it in turn (each from its own
-    starting point), e.g. 500 different organizations' pages."""
+    starting point), e.g. 500 different organizations' pages. `cookies`: a `Cookie` header
+    value per connection (connection i sends cookies[i % len]), e.g. one signed-in session
+    each, as many browsers of the same person would."""
     paths = [path] if isinstance(path, str) else list(path)
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    requests = [
-        (
-            f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
-            f"Connection: keep-alive\r\n{extra}\r\n"
-        ).encode()
-        for p in paths
-    ]
+
+    def build(cookie: str | None) -> list[bytes]:
+        cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+        return [
+            (
+                f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Language: ja\r\n"
+                f"Connection: keep-alive\r\n{extra}{cookie_line}\r\n"
+            ).encode()
+            for p in paths
+        ]
+
+    per_connection = [build(c) for c in cookies] if cookies else [build(None)]
+    requests = per_connection[0]
     label = paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} paths)"
     result = Result(name=name, path=label)
 
@@ -126,7 +135,14 @@ def run(
         start = time.monotonic()
         await asyncio.gather(
             *(
-                _worker(host, port, requests, deadline, result, i * len(requests) // connections)
+                _worker(
+                    host,
+                    port,
+                    per_connection[i % len(per_connection)],
+                    deadline,
+                    result,
+                    i * len(requests) // connections,
+                )
                 for i in range(connections)
             )
         )
