@@ -101,16 +101,19 @@ def make_application(
             "targets": "講座参加者60人",
         },
     )
+    # The expense categories come from the call (copied from the guideline file), so the
+    # default budget is eligible in any city's file.
+    cats = [*call.eligible_categories, "報償費", "消耗品費"]
     expenses = expenses or [
         {
-            "category": "報償費",
+            "category": cats[0],
             "description": "講師謝礼",
             "unit_price_yen": 20_000,
             "quantity": 10,
             "is_eligible": True,
         },
         {
-            "category": "消耗品費",
+            "category": cats[1] if len(call.eligible_categories) > 1 else cats[0],
             "description": "道具",
             "unit_price_yen": 5_000,
             "quantity": 40,
