@@ -292,7 +292,12 @@ def test_survey_page_permissions_and_query_bound(city, client, django_assert_max
                 _csv(
                     [
                         ["事業名", "協働の形態", "相手方", "相手方の種類"],
-                        ["講座", codes.form("co-hosting").name, "大学", "大学・学校"],
+                        [
+                            "講座",
+                            codes.form("co-hosting").name,
+                            "大学",
+                            codes.group_type("school", 3).name,
+                        ],
                     ]
                 ),
             ),
