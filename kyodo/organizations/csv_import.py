@@ -47,6 +47,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("name", "kana", "org_type")
 _SPLIT_RE = re.compile(r"[、,，・/／;；\s]+")
+_LIST_SPLIT_RE = re.compile(r"[、,，/／;；\s]+")  # _SPLIT_RE without 「・」
+
+
+def _names_in(chunk: str, table: dict[str, Any]) -> list[str]:
+    """The names in `chunk`, split on 「・」, which separates values (防災・環境) but is also
+    part of many names (a city's 「子ども・子育て」): the longest known name wins."""
+    pieces = [p for p in re.split(r"・+", chunk) if p]
+    names, i = [], 0
+    while i < len(pieces):
+        j = next(
+            (j for j in range(len(pieces), i, -1) if normalise("・".join(pieces[i:j])) in table),
+            i + 1,
+        )
+        names.append("・".join(pieces[i:j]))
+        i = j
+    return names
+
+
 _KANA_RE = re.compile(r"^[\u3041-\u309f\u30fc0-9a-z\s・ー\-]+$")
 _PHONE_RE = re.compile(r"^[0-9+\-() ]{6,30}$")
 
@@ -241,14 +259,13 @@ def _check_row(
     values["legal_personality"] = cells.get("legal_personality", "")[:60]
     for column, table in (("fields", lookups.fields), ("districts", lookups.districts)):
         found = []
-        for part in _SPLIT_RE.split(cells.get(column, "")):
-            if not part:
-                continue
-            item = table.get(normalise(part))
-            if item is None:
-                err(column, _("「%(value)s」 is not known.") % {"value": part})
-            else:
-                found.append(item)
+        for chunk in _LIST_SPLIT_RE.split(cells.get(column, "")):
+            for part in _names_in(chunk, table):
+                item = table.get(normalise(part))
+                if item is None:
+                    err(column, _("「%(value)s」 is not known.") % {"value": part})
+                else:
+                    found.append(item)
         values[column] = found
     for column, low, high in (
         ("member_count", 0, 10_000_000),

@@ -101,16 +101,24 @@ def make_application(
             "targets": "講座参加者60人",
         },
     )
+    # The expense categories come from the call (copied from the guideline file): Kawagoe's
+    # 報償費 and 消耗品費 when the call has them, else its first two, so the default budget is
+    # eligible in any city's file.
+    listed = list(call.eligible_categories) or ["報償費", "消耗品費"]
+    others = [c for c in listed if c not in ("報償費", "消耗品費")]
+    cats = [c if c in listed else (others or listed)[0] for c in ("報償費", "消耗品費")]
+    if cats[0] == cats[1] and len(others) > 1:
+        cats[1] = others[1]
     expenses = expenses or [
         {
-            "category": "報償費",
+            "category": cats[0],
             "description": "講師謝礼",
             "unit_price_yen": 20_000,
             "quantity": 10,
             "is_eligible": True,
         },
         {
-            "category": "消耗品費",
+            "category": cats[1],
             "description": "道具",
             "unit_price_yen": 5_000,
             "quantity": 40,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from kyodo.accounts.tests.factories import UserFactory
 from kyodo.challenges.models import Issue, IssueComment
 from kyodo.challenges.workflow import IssueStatus
-from kyodo.guideline.models import District, Field
+from kyodo.guideline.tests import codes
 
 
 class IssueFactory(factory.django.DjangoModelFactory):
@@ -15,8 +15,8 @@ class IssueFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"小仙波公園の街灯が切れていて夜道が暗い（{n}）")
     description = "夜になると公園の北側が真っ暗で、通学路として使う子どもが心配です。"
-    district = factory.LazyFunction(lambda: District.objects.get(code="honcho"))
-    field = factory.LazyFunction(lambda: Field.objects.get(code="crime-prevention"))
+    district = factory.LazyFunction(lambda: codes.district(0, "honcho"))
+    field = factory.LazyFunction(lambda: codes.field(0, "crime-prevention"))
     author = factory.SubFactory(UserFactory)
     # A status past 受付 comes with what the invariants require of it (see
     # docs/challenges.md): the date of the change, a reason for 見送り, an answer for 解決.

@@ -18,10 +18,13 @@ from kyodo.challenges import geo, selectors, services
 from kyodo.challenges.models import Issue
 from kyodo.challenges.tests.factories import IssueFactory
 from kyodo.challenges.workflow import IssueStatus
-from kyodo.guideline.models import District, Field, Setting
+from kyodo.guideline.models import Setting
+from kyodo.guideline.tests import codes
 from kyodo.organizations.tests.factories import make_coordinator
 
-pytestmark = pytest.mark.django_db
+# Kawagoe-only: the points below (CITY_HALL, NEAR, OUTSIDE) are places in Kawagoe and the
+# tests check them against the map area of kawagoe.toml ([settings.map]).
+pytestmark = [pytest.mark.django_db, codes.kawagoe_only]
 
 # Near 川越市役所 (not the map's centre), a point ~120 m east of it, one ~2 km away, and
 # one outside the city.
@@ -47,8 +50,8 @@ def _raise(actor, point=None, near_home=False, title="街灯が切れて夜道�
         actor=actor,
         title=title,
         description="夜になると真っ暗です。",
-        district=District.objects.get(code="honcho"),
-        field=Field.objects.get(code="crime-prevention"),
+        district=codes.district(0, "honcho"),
+        field=codes.field(0, "crime-prevention"),
         latitude=point[0] if point else None,
         longitude=point[1] if point else None,
         near_home=near_home,
@@ -151,8 +154,8 @@ def test_raise_refuses_bad_points(point, code):
             actor=UserFactory(),
             title="t",
             description="d",
-            district=District.objects.get(code="honcho"),
-            field=Field.objects.get(code="crime-prevention"),
+            district=codes.district(0, "honcho"),
+            field=codes.field(0, "crime-prevention"),
             latitude=point[0],
             longitude=point[1],
         )
@@ -194,8 +197,8 @@ def _form_data(**extra):
     return {
         "title": "市役所前の街灯が切れている",
         "description": "夜になると真っ暗です。",
-        "district": District.objects.get(code="honcho").pk,
-        "field": Field.objects.get(code="crime-prevention").pk,
+        "district": codes.district(0, "honcho").pk,
+        "field": codes.field(0, "crime-prevention").pk,
         **extra,
     }
 
@@ -267,7 +270,7 @@ def _map(client, **params):
 
 def test_map_data_points_are_public_and_filtered(client):
     rounded = _raise(UserFactory(), CITY_HALL, near_home=True)
-    other = _placed(NEAR, field=Field.objects.get(code="welfare"))
+    other = _placed(NEAR, field=codes.field(2, "welfare"))
     hidden = _placed(NEAR)
     Issue.objects.filter(pk=hidden.pk).update(hidden_at="2026-01-01T00:00:00+09:00")
     IssueFactory()  # no point

@@ -15,7 +15,8 @@ from kyodo.challenges.models import Issue, IssueSupport
 from kyodo.challenges.tests.factories import IssueFactory
 from kyodo.challenges.workflow import TRANSITIONS, IssueStatus
 from kyodo.core.models import AuditEvent
-from kyodo.guideline.models import District, Field, Tier
+from kyodo.guideline.models import District, Field
+from kyodo.guideline.tests import codes
 from kyodo.notifications.models import Notification
 from kyodo.notifications.services import follow, is_following
 from kyodo.organizations.tests.factories import (
@@ -34,8 +35,8 @@ def test_raise_issue_records_event_and_follows():
         actor=user,
         title="ごみ集積所のカラス被害",
         description="毎週火曜日にごみが散らかっています。",
-        district=District.objects.get(code="yoshino"),
-        field=Field.objects.get(code="environment"),
+        district=codes.district(1, "yoshino"),
+        field=codes.field(1, "environment"),
         place_description="芳野公民館の東側",
     )
     assert issue.status == IssueStatus.RECEIVED
@@ -68,14 +69,14 @@ def test_raise_issue_requires_title_and_sign_in():
 
 def test_raise_issue_notifies_district_followers():
     watcher = UserFactory()
-    district = District.objects.get(code="furuya")
+    district = codes.district(2, "furuya")
     follow(user=watcher, target=district)
     services.raise_issue(
         actor=UserFactory(),
         title="通学路の見通しが悪い交差点",
         description="生け垣が伸びて車が見えません。",
         district=district,
-        field=Field.objects.get(code="crime-prevention"),
+        field=codes.field(0, "crime-prevention"),
     )
     assert (
         Notification.objects.filter(recipient=watcher, kind="challenges.issue_raised").count() == 1
@@ -126,7 +127,7 @@ def test_triage_by_coordinator_and_refusals():
     coordinator = make_coordinator()
     dept = DepartmentFactory()
     staff_in_dept = make_staff(dept)
-    tier = Tier.objects.get(code="mutual")
+    tier = codes.tier("mutual")
     with pytest.raises(ValidationError):
         services.triage_issue(
             actor=coordinator,

@@ -25,7 +25,8 @@ from kyodo.challenges import services
 from kyodo.challenges.models import Issue
 from kyodo.challenges.tests.invariants import issue_problems
 from kyodo.challenges.workflow import TRANSITIONS, IssueStatus, targets_for
-from kyodo.guideline.models import District, Field, Tier
+from kyodo.guideline.models import Tier
+from kyodo.guideline.tests import codes
 from kyodo.organizations.models import MembershipRole
 from kyodo.organizations.tests.factories import DepartmentFactory, make_coordinator, make_member
 
@@ -56,8 +57,8 @@ def _machine(people: dict[str, Any], department: Any) -> type:
                 actor=people["author"],
                 title="公園の街灯が暗い",
                 description="夜道が暗くて危ない",
-                district=District.objects.get(code="honcho"),
-                field=Field.objects.get(code="crime-prevention"),
+                district=codes.district(0, "honcho"),
+                field=codes.field(0, "crime-prevention"),
             )
             self.status = self.issue.status
 

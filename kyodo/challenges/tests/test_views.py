@@ -14,7 +14,8 @@ from kyodo.challenges import services
 from kyodo.challenges.models import ContentReport, Issue, IssueSupport
 from kyodo.challenges.tests.factories import IssueCommentFactory, IssueFactory
 from kyodo.challenges.workflow import IssueStatus
-from kyodo.guideline.models import District, Field, Tier
+from kyodo.guideline.models import District, Field
+from kyodo.guideline.tests import codes
 from kyodo.notifications.models import Notification
 from kyodo.organizations.tests.factories import DepartmentFactory, make_coordinator, make_staff
 
@@ -38,11 +39,11 @@ def test_issue_list_query_count_does_not_depend_on_rows(
 
 
 def test_issue_list_filters_and_keyset(client):
-    honcho = District.objects.get(code="honcho")
-    yoshino = District.objects.get(code="yoshino")
+    honcho = codes.district(0, "honcho")
+    yoshino = codes.district(1, "yoshino")
     IssueFactory(title="本庁の課題", district=honcho)
     IssueFactory(title="芳野の課題", district=yoshino, status=IssueStatus.REVIEWING)
-    body = client.get(reverse("challenges:issue_list"), {"district": "yoshino"}).content.decode()
+    body = client.get(reverse("challenges:issue_list"), {"district": yoshino.code}).content.decode()
     assert "芳野の課題" in body and "本庁の課題" not in body
     body = client.get(reverse("challenges:issue_list"), {"status": "received"}).content.decode()
     assert "本庁の課題" in body and "芳野の課題" not in body
@@ -56,7 +57,7 @@ def test_issue_list_filters_and_keyset(client):
 
 
 def test_tier_filter(client):
-    IssueFactory(title="共助の課題", tier=Tier.objects.get(code="mutual"))
+    IssueFactory(title="共助の課題", tier=codes.tier("mutual"))
     IssueFactory(title="未分類の課題")
     body = client.get(reverse("challenges:issue_list"), {"tier": "mutual"}).content.decode()
     assert "共助の課題" in body and "未分類の課題" not in body
@@ -76,8 +77,8 @@ def test_resident_raises_issue_with_photo(client, settings, tmp_path):
         {
             "title": "霞ケ関駅北口の点字ブロックが欠けている",
             "description": "つまずきそうで危ないです。",
-            "district": District.objects.get(code="kasumigaseki").pk,
-            "field": Field.objects.get(code="welfare").pk,
+            "district": codes.district(3, "kasumigaseki").pk,
+            "field": codes.field(2, "welfare").pk,
             "place_description": "北口ロータリー",
             "photo": _png(),
             "photo_alt": "欠けた点字ブロック",
@@ -158,7 +159,7 @@ def test_manage_page_roles(client):
     coordinator = make_coordinator()
     client.force_login(coordinator)
     assert client.get(url).status_code == 200
-    tier = Tier.objects.get(code="public")
+    tier = codes.tier("public")
     response = client.post(
         url,
         {
@@ -195,8 +196,9 @@ def test_manage_page_roles(client):
 
 
 def test_feeds(client):
-    IssueFactory(title="本庁の課題", district=District.objects.get(code="honcho"))
-    IssueFactory(title="山田の課題", district=District.objects.get(code="yamada"))
+    IssueFactory(title="本庁の課題", district=codes.district(0, "honcho"))
+    yamada = codes.district(4, "yamada")
+    IssueFactory(title="山田の課題", district=yamada)
     hidden = IssueFactory(title="非表示の課題")
     Issue.objects.filter(pk=hidden.pk).update(
         hidden_at="2026-01-01T00:00:00Z", hidden_reason="個人情報"
@@ -207,9 +209,11 @@ def test_feeds(client):
     )
     body = response.content.decode()
     assert "本庁の課題" in body and "山田の課題" in body and "非表示の課題" not in body
-    body = client.get(reverse("challenges:issue_feed"), {"district": "yamada"}).content.decode()
+    body = client.get(reverse("challenges:issue_feed"), {"district": yamada.code}).content.decode()
     assert "山田の課題" in body and "本庁の課題" not in body
-    body = client.get(reverse("challenges:issue_feed_district", args=["yamada"])).content.decode()
+    body = client.get(
+        reverse("challenges:issue_feed_district", args=[yamada.code])
+    ).content.decode()
     assert "山田の課題" in body and "本庁の課題" not in body
     assert client.get(reverse("challenges:issue_feed"), {"district": "nowhere"}).status_code == 404
 
@@ -324,7 +328,12 @@ def test_theme_map_page(client):
     body = response.content.decode()
     assert response.status_code == 200
     assert "カラス" in body and "街灯" in body
-    assert client.get(reverse("challenges:theme_map"), {"district": "honcho"}).status_code == 200
+    assert (
+        client.get(
+            reverse("challenges:theme_map"), {"district": codes.district(0, "honcho").code}
+        ).status_code
+        == 200
+    )
     assert client.get(reverse("challenges:theme_map"), {"district": "nowhere"}).status_code == 404
 
 

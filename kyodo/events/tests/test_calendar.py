@@ -13,7 +13,7 @@ from kyodo.events import selectors
 from kyodo.events.models import EventKind
 from kyodo.events.tests.factories import EventFactory
 from kyodo.events.workflow import EventStatus
-from kyodo.guideline.models import District
+from kyodo.guideline.tests import codes
 
 pytestmark = pytest.mark.django_db
 JST = ZoneInfo("Asia/Tokyo")
@@ -39,7 +39,7 @@ def test_month_grid_puts_events_on_japan_dates():
 
 
 def test_month_uses_the_lists_filters_and_hides_drafts():
-    district = District.objects.get(code="honcho")
+    district = codes.district(0, "honcho")
     hit = EventFactory(
         kind=EventKind.VOLUNTEER,
         district=district,
@@ -49,7 +49,8 @@ def test_month_uses_the_lists_filters_and_hides_drafts():
     EventFactory(kind=EventKind.COURSE, starts_at=_at(2027, 3, 5), ends_at=_at(2027, 3, 5, 12))
     EventFactory(status=EventStatus.DRAFT, starts_at=_at(2027, 3, 5), ends_at=_at(2027, 3, 5, 12))
     weeks = selectors.month_calendar(
-        selectors.EventFilters(kind=EventKind.VOLUNTEER, district="honcho"), dt.date(2027, 3, 1)
+        selectors.EventFilters(kind=EventKind.VOLUNTEER, district=district.code),
+        dt.date(2027, 3, 1),
     )
     assert [e for w in weeks for d in w for e in d.events] == [hit]
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kyodo.accounts.tests.factories import UserFactory
 from kyodo.core.models import AuditEvent
+from kyodo.guideline.tests import codes
 from kyodo.organizations.csv_import import import_organizations, parse_organizations_csv
 from kyodo.organizations.models import Organization, RegistrationStatus
 from kyodo.organizations.tests.factories import OrganizationFactory, make_coordinator
@@ -19,10 +20,26 @@ pytestmark = pytest.mark.django_db
 HEADER = (
     "団体名,ふりがな,種別,活動分野,活動地区,会員数,設立年,ウェブサイト,公開用電話番号,登録状況\n"
 )
-GOOD = (
-    "霞ケ関北自治会,カスミガセキキタジチカイ,自治会・町内会,防災・地域コミュニティ,霞ケ関北,320,1972,,049-231-0000,本登録\n"
-    "NPO法人かわごえ環境ネット,かわごえかんきょうねっと,NPO法人,環境,本庁、山田,25,2005,https://example.jp/,,仮登録\n"
-)
+
+
+def _good() -> str:
+    """Two valid rows in the loaded guideline's own names (Kawagoe: 自治会・町内会, 防災・地域
+    コミュニティ, 霞ケ関北; NPO法人, 環境, 本庁、山田)."""
+    jichikai = codes.group_type("jichikai").name
+    npo = codes.group_type("npo", 1).name
+    f1, f2, f3 = (
+        codes.field(i, c).name for i, c in ((0, "disaster"), (1, "community"), (2, "environment"))
+    )
+    d1, d2, d3 = (
+        codes.district(i, c).name
+        for i, c in ((2, "kasumigaseki-kita"), (0, "honcho"), (1, "yamada"))
+    )
+    return (
+        f"霞ケ関北自治会,カスミガセキキタジチカイ,{jichikai},{f1}・{f2},{d1},320,1972,,049-231-0000,本登録\n"
+        f"NPO法人かわごえ環境ネット,かわごえかんきょうねっと,{npo},{f3},{d2}、{d3},25,2005,https://example.jp/,,仮登録\n"
+    )
+
+
 BAD = (
     ",なまえなし,NPO法人,,,,,,,\n"
     "変な団体,hentai123漢字,宇宙人会,料理,火星,たくさん,1700,ftp://x,abc,未定\n"
@@ -31,9 +48,9 @@ BAD = (
 
 def test_utf8_with_bom_and_shift_jis_are_read():
     for data in [
-        ("\ufeff" + HEADER + GOOD).encode("utf-8"),
-        (HEADER + GOOD).encode("utf-8"),
-        (HEADER + GOOD).encode("cp932"),
+        ("\ufeff" + HEADER + _good()).encode("utf-8"),
+        (HEADER + _good()).encode("utf-8"),
+        (HEADER + _good()).encode("cp932"),
     ]:
         parsed = parse_organizations_csv(data)
         assert parsed.all_valid, [r.errors for r in parsed.rows]
@@ -41,7 +58,7 @@ def test_utf8_with_bom_and_shift_jis_are_read():
 
 
 def test_every_problem_is_listed_with_row_and_column():
-    parsed = parse_organizations_csv((HEADER + GOOD + BAD).encode("cp932"))
+    parsed = parse_organizations_csv((HEADER + _good() + BAD).encode("cp932"))
     assert not parsed.all_valid
     bad = {r.number: r.errors for r in parsed.invalid_rows}
     assert set(bad) == {4, 5}
@@ -82,7 +99,7 @@ def test_missing_columns_and_bad_encoding():
 def test_nothing_is_written_unless_all_rows_are_valid_or_valid_only_is_chosen():
     coordinator = make_coordinator()
     before = Organization.objects.count()
-    parsed = parse_organizations_csv((HEADER + GOOD + BAD).encode())
+    parsed = parse_organizations_csv((HEADER + _good() + BAD).encode())
     with pytest.raises(ValidationError):
         import_organizations(actor=coordinator, parsed=parsed)
     assert Organization.objects.count() == before
@@ -90,7 +107,10 @@ def test_nothing_is_written_unless_all_rows_are_valid_or_valid_only_is_chosen():
     assert len(created) == 2 and Organization.objects.count() == before + 2
     org = Organization.objects.get(name="NPO法人かわごえ環境ネット")
     assert org.registration_status == RegistrationStatus.PROVISIONAL
-    assert set(org.districts.values_list("code", flat=True)) == {"honcho", "yamada"}
+    assert set(org.districts.values_list("code", flat=True)) == {
+        codes.district(0, "honcho").code,
+        codes.district(1, "yamada").code,
+    }
     assert "かんきょう" in org.search_text
     assert AuditEvent.objects.filter(
         verb="organizations.organization.import", data__created=2
@@ -98,7 +118,7 @@ def test_nothing_is_written_unless_all_rows_are_valid_or_valid_only_is_chosen():
 
 
 def test_only_coordinators_import():
-    parsed = parse_organizations_csv((HEADER + GOOD).encode())
+    parsed = parse_organizations_csv((HEADER + _good()).encode())
     with pytest.raises(PermissionDenied):
         import_organizations(actor=UserFactory(), parsed=parsed)
 
@@ -106,7 +126,7 @@ def test_only_coordinators_import():
 def test_import_page_dry_run_then_confirm(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(make_coordinator())
-    data = (HEADER + GOOD + BAD).encode("cp932")
+    data = (HEADER + _good() + BAD).encode("cp932")
     response = client.post(
         reverse("organizations:import"), {"file": SimpleUploadedFile("団体.csv", data)}
     )
@@ -124,7 +144,7 @@ def test_import_page_dry_run_then_confirm(client, settings, tmp_path):
 
 def test_import_command(tmp_path, capsys):
     path = tmp_path / "orgs.csv"
-    path.write_bytes((HEADER + GOOD + BAD).encode("cp932"))
+    path.write_bytes((HEADER + _good() + BAD).encode("cp932"))
     call_command("import_organizations", str(path), "--dry-run")
     captured = capsys.readouterr()
     assert (
@@ -143,3 +163,14 @@ def test_import_command(tmp_path, capsys):
 def test_parser_never_crashes_on_arbitrary_bytes(data):
     parsed = parse_organizations_csv(data)
     assert parsed.file_errors or parsed.rows
+
+
+def test_names_that_contain_the_separator_are_read_whole():
+    """「・」 separates values but is also part of names (a city's 「子ども・子育て」)."""
+    from kyodo.organizations.csv_import import _names_in
+
+    table = {"子ども・子育て": 1, "防災": 2, "防災・減災": 3, "環境": 4}
+    assert _names_in("子ども・子育て", table) == ["子ども・子育て"]
+    assert _names_in("防災・減災・環境", table) == ["防災・減災", "環境"]
+    assert _names_in("防災・環境", table) == ["防災", "環境"]
+    assert _names_in("防災・火星", table) == ["防災", "火星"]

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 
 from kyodo.guideline.models import Principle
+from kyodo.guideline.tests import codes as guideline_codes
 from kyodo.organizations.models import MembershipRole
 from kyodo.organizations.tests.factories import OrganizationFactory, make_member
 from kyodo.projects import rules as project_rules
@@ -118,7 +119,9 @@ def _make_machine(
                     fiscal_year=2026,
                     lead_organization=cast.department,
                     departments=[],
-                    form_codes=["cooperation"],
+                    form_codes=[
+                        guideline_codes.form("cooperation", requires_city_partner=True).code
+                    ],
                     city_share_yen=200_000,
                 )
             else:
@@ -130,7 +133,9 @@ def _make_machine(
                     fiscal_year=2026,
                     lead_organization=cast.group,
                     departments=[cast.department],
-                    form_codes=["cooperation"],
+                    form_codes=[
+                        guideline_codes.form("cooperation", requires_city_partner=True).code
+                    ],
                     city_share_yen=300_000,
                     lead_share_yen=50_000,
                     theme=theme if kind == "theme" else None,

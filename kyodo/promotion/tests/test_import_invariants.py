@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from openpyxl import Workbook
 
-from kyodo.guideline.models import CollaborationForm, OrganizationType
+from kyodo.guideline.tests import codes
 from kyodo.organizations.tests.factories import DepartmentFactory, make_coordinator, make_staff
 from kyodo.promotion import importing, services
 from kyodo.promotion.models import SurveyRecord
@@ -51,8 +51,24 @@ def test_importing_the_same_xlsx_twice_changes_nothing_and_the_check_says_so(dep
     data = _xlsx(
         [
             HEADER,
-            ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 120000, 80, ""],
-            ["花いっぱい運動", "後援", "緑の会", "NPO法人", 31500, 40, ""],
+            [
+                "防災訓練",
+                codes.form("co-hosting").name,
+                "霞ケ関自治会",
+                codes.group_type("jichikai").name,
+                120000,
+                80,
+                "",
+            ],
+            [
+                "花いっぱい運動",
+                codes.form("endorsement", 1).name,
+                "緑の会",
+                codes.group_type("npo", 1).name,
+                31500,
+                40,
+                "",
+            ],
         ]
     )
     _, first = _import(data, parks, staff)
@@ -65,7 +81,20 @@ def test_importing_the_same_xlsx_twice_changes_nothing_and_the_check_says_so(dep
 
 def test_the_check_page_reports_rows_already_recorded_not_ok(dept, client):
     parks, staff = dept
-    data = _xlsx([HEADER, ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 120000, 80, ""]])
+    data = _xlsx(
+        [
+            HEADER,
+            [
+                "防災訓練",
+                codes.form("co-hosting").name,
+                "霞ケ関自治会",
+                codes.group_type("jichikai").name,
+                120000,
+                80,
+                "",
+            ],
+        ]
+    )
     _import(data, parks, staff)
     client.force_login(staff)
     response = client.post(
@@ -83,8 +112,24 @@ def test_a_row_repeated_within_one_file_is_an_error_naming_both_rows(dept):
         _xlsx(
             [
                 HEADER,
-                ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 1, 1, ""],
-                ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 1, 1, ""],
+                [
+                    "防災訓練",
+                    codes.form("co-hosting").name,
+                    "霞ケ関自治会",
+                    codes.group_type("jichikai").name,
+                    1,
+                    1,
+                    "",
+                ],
+                [
+                    "防災訓練",
+                    codes.form("co-hosting").name,
+                    "霞ケ関自治会",
+                    codes.group_type("jichikai").name,
+                    1,
+                    1,
+                    "",
+                ],
             ]
         ),
         department=parks,
@@ -98,7 +143,20 @@ def test_a_row_repeated_within_one_file_is_an_error_naming_both_rows(dept):
 def test_a_value_that_would_be_rounded_or_overflow_is_refused_naming_row_and_column(dept, value):
     parks, _ = dept
     rows = importing.parse(
-        _xlsx([HEADER, ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", value, 1, ""]]),
+        _xlsx(
+            [
+                HEADER,
+                [
+                    "防災訓練",
+                    codes.form("co-hosting").name,
+                    "霞ケ関自治会",
+                    codes.group_type("jichikai").name,
+                    value,
+                    1,
+                    "",
+                ],
+            ]
+        ),
         department=parks,
         fiscal_year=2025,
     )
@@ -112,8 +170,24 @@ def test_excel_whole_numbers_and_full_width_digits_are_read_exactly(dept):
         _xlsx(
             [
                 HEADER,
-                ["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 1500.0, "１２", ""],
-                ["清掃", "共催", "自治会", "自治会・町内会", "151,500円", "3", ""],
+                [
+                    "防災訓練",
+                    codes.form("co-hosting").name,
+                    "霞ケ関自治会",
+                    codes.group_type("jichikai").name,
+                    1500.0,
+                    "１２",
+                    "",
+                ],
+                [
+                    "清掃",
+                    codes.form("co-hosting").name,
+                    "自治会",
+                    codes.group_type("jichikai").name,
+                    "151,500円",
+                    "3",
+                    "",
+                ],
             ]
         ),
         department=parks,
@@ -126,7 +200,20 @@ def test_excel_whole_numbers_and_full_width_digits_are_read_exactly(dept):
 def test_text_longer_than_the_column_is_refused_not_cut(dept):
     parks, _ = dept
     rows = importing.parse(
-        _xlsx([HEADER, ["あ" * 201, "共催", "自治会", "自治会・町内会", 0, 0, "い" * 301]]),
+        _xlsx(
+            [
+                HEADER,
+                [
+                    "あ" * 201,
+                    codes.form("co-hosting").name,
+                    "自治会",
+                    codes.group_type("jichikai").name,
+                    0,
+                    0,
+                    "い" * 301,
+                ],
+            ]
+        ),
         department=parks,
         fiscal_year=2025,
     )
@@ -141,9 +228,9 @@ def test_the_natural_key_is_unique_in_the_database(dept):
         "department": parks,
         "fiscal_year": 2025,
         "title": "防災フェア",
-        "form": CollaborationForm.objects.get(code="co-hosting"),
+        "form": codes.form("co-hosting"),
         "partner_name": "NPO法人防災ネット",
-        "partner_type": OrganizationType.objects.get(code="npo"),
+        "partner_type": codes.group_type("npo"),
         "created_by": staff,
     }
     SurveyRecord.objects.create(**fields)

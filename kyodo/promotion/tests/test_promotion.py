@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from kyodo.accounts.tests.factories import UserFactory
 from kyodo.core.models import AuditEvent
-from kyodo.guideline.models import CollaborationForm, OrganizationType, Principle
+from kyodo.guideline.models import Principle
+from kyodo.guideline.tests import codes
 from kyodo.notifications.models import Notification
 from kyodo.organizations.tests.factories import (
     DepartmentFactory,
@@ -43,9 +44,9 @@ def city():
 def record_fields():
     return {
         "title": "防災フェア",
-        "form": CollaborationForm.objects.get(code="co-hosting"),
+        "form": codes.form("co-hosting"),
         "partner_name": "NPO法人防災ネット",
-        "partner_type": OrganizationType.objects.get(code="npo"),
+        "partner_type": codes.group_type("npo"),
     }
 
 
@@ -144,9 +145,23 @@ def test_import_dry_run_lists_every_problem_and_writes_nothing(city):
     data = _csv(
         [
             ["事業名", "協働の形態", "相手方", "相手方の種類", "市の負担額", "参加者数"],
-            ["川越まつり", "後援", "実行委員会", "実行委員会・協議会", "0", "5000"],
-            ["", "共催", "NPO", "NPO法人", "1,000", "10"],
-            ["清掃", "ボランティア", "自治会", "自治会・町内会", "abc", "3"],
+            [
+                "川越まつり",
+                codes.form("endorsement", 1).name,
+                "実行委員会",
+                codes.group_type("committee", 2).name,
+                "0",
+                "5000",
+            ],
+            [
+                "",
+                codes.form("co-hosting").name,
+                "NPO",
+                codes.group_type("npo", 1).name,
+                "1,000",
+                "10",
+            ],
+            ["清掃", "ボランティア", "自治会", codes.group_type("jichikai").name, "abc", "3"],
         ],
         encoding="cp932",
     )
@@ -184,7 +199,15 @@ def test_import_reads_excel(city):
     )
     wb = Workbook()
     wb.active.append(["事業名", "協働の形態", "相手方", "相手方の種類", "市の負担額"])
-    wb.active.append(["防災訓練", "共催", "霞ケ関自治会", "自治会・町内会", 120000])
+    wb.active.append(
+        [
+            "防災訓練",
+            codes.form("co-hosting").name,
+            "霞ケ関自治会",
+            codes.group_type("jichikai").name,
+            120000,
+        ]
+    )
     out = io.BytesIO()
     wb.save(out)
     rows = importing.parse(out.getvalue())
@@ -269,7 +292,12 @@ def test_survey_page_permissions_and_query_bound(city, client, django_assert_max
                 _csv(
                     [
                         ["事業名", "協働の形態", "相手方", "相手方の種類"],
-                        ["講座", "共催", "大学", "大学・学校"],
+                        [
+                            "講座",
+                            codes.form("co-hosting").name,
+                            "大学",
+                            codes.group_type("school", 3).name,
+                        ],
                     ]
                 ),
             ),
