@@ -210,11 +210,9 @@ def issue_map_data(request: HttpRequest) -> JsonResponse:
         status=status if status in IssueStatus.values else "",
         tier=code("tier"),
     )
-    try:
-        zoom = max(0, min(int(request.GET.get("zoom") or geo.DEFAULT_ZOOM), 20))
-    except ValueError:
-        zoom = geo.DEFAULT_ZOOM
-    bbox = geo.parse_bbox(request.GET.get("bbox") or "")
+    zoom = params.integer(request.GET, "zoom", default=geo.DEFAULT_ZOOM, min_value=0, max_value=30)
+    zoom = min(zoom if zoom is not None else geo.DEFAULT_ZOOM, 20)
+    bbox = geo.parse_bbox(params.text(request.GET, "bbox", max_length=200))
     if bbox is None:
         bbox = geo.city_map().bbox
     data = selectors.issue_map_data(filters, bbox=bbox, zoom=zoom)

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kyodo.accounts.models import User
 from kyodo.core import params
 from kyodo.core.exports import csv_response, xlsx_response
-from kyodo.core.fields import fold_digits
 from kyodo.core.formatting import current_fiscal_year, fiscal_year_label
 from kyodo.events import selectors, services
 from kyodo.events.forms import (
@@ -94,21 +93,24 @@ def _list_filters(request: HttpRequest) -> tuple[EventFilterForm, selectors.Even
     return form, filters
 
 
-def _month(value: str | None) -> dt.date:
-    """?month=2026-12 (full-width digits accepted); this month in Japan otherwise."""
+def _month(request: HttpRequest) -> dt.date:
+    """?month=2026-12 (full-width digits accepted, through kyodo.core.params); this month in
+    Japan when absent or not a month of 2000–2100."""
     today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in fold_digits(value or "").split("-"))
-        return dt.date(year, month, 1) if 2000 <= year <= 2100 else today.replace(day=1)
-    except ValueError:
-        return today.replace(day=1)
+    parts = params.text(request.GET, "month", max_length=20).split("-")
+    numbers = [params.ascii_int(p) for p in parts] if len(parts) == 2 else []
+    if len(numbers) == 2 and numbers[0] is not None and numbers[1] is not None:
+        year, month = numbers
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            return dt.date(year, month, 1)
+    return today.replace(day=1)
 
 
 @require_safe
 def event_calendar(request: HttpRequest) -> HttpResponse:
     """A month of events (a grid; a list of weeks on phones) with the list's filters."""
     form, filters = _list_filters(request)
-    month = _month(request.GET.get("month"))
+    month = _month(request)
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
     query = urlencode(

@@ -24,6 +24,8 @@ TITLE = "仙波の子ども食堂ネットワーク"
 def text(lang: str, message: Any) -> str:
     """A UI string as the person reading the page in `lang` sees it."""
     with translation.override(lang):
+        if isinstance(message, tuple):  # (context, message): a word with a pgettext context
+            return translation.pgettext(*message)
         return translation.gettext(message) if isinstance(message, str) else str(message)
 
 
@@ -268,14 +270,16 @@ def test_group_proposes_department_consults_both_sign_report_and_evaluate(
     assert group_page.url.endswith(f"/projects/{project.pk}/evaluation/final/")
     status_box = group_page.inner_text("#status-title + ul")
     assert f"{group.name}: {text(lang, 'Submitted')}" in status_box
-    assert f"{department.name}: {text(lang, 'Not yet')}" in status_box
+    assert f"{department.name}: {text(lang, ('evaluation', 'Not yet'))}" in status_box
     assert group_page.locator("#compare-title").count() == 0
     assert group_page.locator("svg.chart__svg").count() == 0
 
     # A visitor (the project is public) sees who has submitted, not the scores.
     visitor = second_browser(browser, live_url, lang)
     visitor.goto(live_url(f"/projects/{project.pk}/evaluation/final/"))
-    assert f"{department.name}: {text(lang, 'Not yet')}" in visitor.inner_text("#status-title + ul")
+    assert f"{department.name}: {text(lang, ('evaluation', 'Not yet'))}" in visitor.inner_text(
+        "#status-title + ul"
+    )
     assert visitor.locator("#compare-title, svg.chart__svg, main form[method=post]").count() == 0
     assert "早めの情報共有が大切だった" not in visitor.inner_text("main")
 

@@ -214,9 +214,19 @@ def test_an_event_in_year_0001_is_a_field_error():
     assert "starts_at" in form.errors and "ends_at" in form.errors
 
 
-@pytest.mark.parametrize("amount", ["1.5e400", "9" * 40, "-5", "²"])
+@pytest.mark.parametrize("amount", ["1.5e400", "9" * 40, "-5", "1500.5", "nan"])
 def test_a_survey_import_amount_that_cannot_be_stored_is_refused(amount):
-    from kyodo.promotion.importing import _yen
+    from kyodo.core.fields import MAX_YEN
+    from kyodo.promotion.importing import _whole_number
 
     with pytest.raises(ValueError):
-        _yen(amount)
+        _whole_number(amount, MAX_YEN)
+
+
+def test_a_survey_import_amount_in_other_digits_is_read_as_people_mean_it():
+    from kyodo.core.fields import MAX_YEN
+    from kyodo.promotion.importing import _whole_number
+
+    # NFKC folds full-width and superscript digits, as AsciiIntegerField does.
+    assert _whole_number("１，５００円", MAX_YEN) == 1500
+    assert _whole_number("²", MAX_YEN) == 2

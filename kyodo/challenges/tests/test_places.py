@@ -374,9 +374,14 @@ def test_guideline_boundaries_file_is_loaded_and_bad_files_are_refused(tmp_path,
     from kyodo.guideline.loader import GuidelineDataError, load_guideline
 
     source = Path(settings.KYODO_GUIDELINE_FILE).read_text(encoding="utf-8")
-    assert source.rstrip().endswith("]")  # [settings.map] is the file's last table
+    assert "\n[settings.map]\n" in source
     toml = tmp_path / "city.toml"
-    toml.write_text(source + '\nboundaries_file = "districts.geojson"\n', encoding="utf-8")
+    toml.write_text(
+        source.replace(
+            "\n[settings.map]\n", '\n[settings.map]\nboundaries_file = "districts.geojson"\n', 1
+        ),
+        encoding="utf-8",
+    )
     feature = {
         "type": "Feature",
         "properties": {"code": "honcho"},

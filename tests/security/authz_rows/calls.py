@@ -290,6 +290,12 @@ ROWS: dict[str, Row] = {
         note="the grant is the group's and the city's business, not the reviewers'",
     ),
     "calls:grant-notice": Row(_application(_VISIBLE_GRANT, _VISIBLE_GRANT), kwargs=_pk("grant")),
+    "calls:grant-confirmed-notice": Row(
+        only(refused=NOT_FOUND),
+        kwargs=_pk("grant"),
+        note="the world's grant is not yet confirmed: no 額の確定通知書 exists, for anyone; who "
+        "may download a confirmed one: kyodo/calls/tests (applicant and staff, 404 to others)",
+    ),
     "calls:receipt-download": Row(
         _application(_VISIBLE_GRANT, _VISIBLE_GRANT), kwargs=_pk("receipt_line")
     ),
