@@ -78,15 +78,19 @@ def cached_fragment(
     cache = pagecache._cache()
     key = _key("fragment", name, key_parts)
     stored = cache.get(key)
-    if stored is not None:
-        body = zlib.decompress(stored)
-        if pagecache.CSRF_PLACEHOLDER in body:
-            body = body.replace(pagecache.CSRF_PLACEHOLDER, get_token(request).encode())
+    if isinstance(stored, tuple) and len(stored) == 2:
+        compressed, marker = stored
+        body = zlib.decompress(compressed)
+        if marker in body:
+            body = body.replace(marker, get_token(request).encode())
         return mark_safe(body.decode())
     html = str(render())
-    body = pagecache._without_csrf_tokens(request, html.encode())
+    # An unguessable marker per stored fragment (as the page cache does per page), so user
+    # content inside the fragment can never receive a reader's token.
+    marker = pagecache.new_csrf_marker()
+    body = pagecache._without_csrf_tokens(request, html.encode(), marker)
     if len(body) <= pagecache.MAX_BYTES:
-        cache.set(key, zlib.compress(body, 1), timeout=seconds)
+        cache.set(key, (zlib.compress(body, 1), marker), timeout=seconds)
     return mark_safe(html)
 
 

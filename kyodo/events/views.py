@@ -98,10 +98,9 @@ def _month(request: HttpRequest) -> dt.date:
     Japan when absent or not a month of 2000–2100."""
     today = timezone.localdate()
     parts = params.text(request.GET, "month", max_length=20).split("-")
-    numbers = [params.ascii_int(p) for p in parts] if len(parts) == 2 else []
-    if len(numbers) == 2 and numbers[0] is not None and numbers[1] is not None:
-        year, month = numbers
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
+    if len(parts) == 2:
+        year, month = params.ascii_int(parts[0]), params.ascii_int(parts[1])
+        if year is not None and month is not None and 2000 <= year <= 2100 and 1 <= month <= 12:
             return dt.date(year, month, 1)
     return today.replace(day=1)
 

@@ -89,10 +89,19 @@ def test_each_reader_gets_their_own_csrf_token(cache_on):
     stored = fragments.cached_fragment(writer, "form", render=form_for(writer))
     served = fragments.cached_fragment(reader, "form", render=lambda: pytest.fail("re-rendered"))
     token = served.split('value="')[1].split('"')[0]
-    assert pagecache.CSRF_PLACEHOLDER.decode() not in served
+    assert "__kyodo_csrf_" not in served  # the stored fragment's marker never reaches a reader
     assert _unmask_cipher_token(token) == reader.META["CSRF_COOKIE"]
     assert reader.META["CSRF_COOKIE"] != writer.META["CSRF_COOKIE"]
     assert token not in stored
+
+
+def test_user_content_in_a_fragment_never_receives_a_readers_token(cache_on):
+    hostile = "__kyodo_csrf_placeholder__ __kyodo_csrf_" + "0" * 32 + "__"
+    writer, reader = signed_in_request(), signed_in_request()
+    fragments.cached_fragment(writer, "comment", render=lambda: f"<p>{hostile}</p>")
+    served = fragments.cached_fragment(reader, "comment", render=lambda: pytest.fail("again"))
+    assert served == f"<p>{hostile}</p>"
+    assert get_token(reader) not in served
 
 
 def test_public_value_is_computed_once_per_generation(cache_on):
