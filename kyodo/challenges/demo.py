@@ -149,7 +149,13 @@ def seed(ctx: DemoContext) -> dict[str, int]:
         if status != IssueStatus.RECEIVED or (age > 14 and rng.random() < 0.5):
             tier = tier_code if rng.random() < 0.85 else rng.choice(list(tiers))
             issue.tier = tiers.get(tier)
-            issue.tier_explanation = text.EXPLANATIONS.get(tier, "")
+            # Who should act always comes with why (a CHECK constraint): Kawagoe's demo
+            # texts, else the tier's own explanation from the city's guideline file.
+            issue.tier_explanation = text.EXPLANATIONS.get(tier) or (
+                issue.tier.explanation or f"「{issue.tier.name}」で取り組む内容です。"
+                if issue.tier is not None
+                else ""
+            )
             issue.responsible_department = dept_by_name.get(dept_name) or (
                 rng.choice(departments) if departments else None
             )
