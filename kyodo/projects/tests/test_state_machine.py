@@ -373,7 +373,7 @@ def test_project_workflow_state_machine() -> None:
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=25,
+            max_examples=20,
             stateful_step_count=20,
             deadline=None,
             suppress_health_check=list(HealthCheck),
